@@ -1,0 +1,137 @@
+import { ErrorCode } from './codes';
+import { EventoError, type EventoErrorOptions } from './eventoError';
+
+/** The bundle builder or a store was given settings that cannot work. */
+export class ConfigurationError extends EventoError {
+  readonly code = ErrorCode.Configuration;
+}
+
+/** One problem found while validating a component; the bundle reports all of them at once. */
+export interface ComponentProblem {
+  component: string;
+  method?: string;
+  problem: string;
+  fix: string;
+}
+
+/** Components are declared in a way the framework cannot run; `problems` lists every one found. */
+export class ComponentDefinitionError extends EventoError {
+  readonly code = ErrorCode.ComponentDefinition;
+  readonly problems: readonly ComponentProblem[];
+
+  constructor(problems: readonly ComponentProblem[]) {
+    const lines = problems.map((p) => {
+      const where = p.method === undefined ? p.component : `${p.component}.${p.method}`;
+      return `  - ${where}: ${p.problem}; ${p.fix}`;
+    });
+    super(`${problems.length} problem(s) in the bundle's components:\n${lines.join('\n')}`, {
+      context: { problems },
+    });
+    this.problems = problems;
+  }
+}
+
+/** Two different classes claim one payload name. */
+export class PayloadNameConflictError extends EventoError {
+  readonly code = ErrorCode.PayloadNameConflict;
+}
+
+/** A stored or received payload names a class that is not registered. */
+export class UnknownPayloadError extends EventoError {
+  readonly code = ErrorCode.UnknownPayload;
+}
+
+/** A payload or state could not be turned into JSON or back. */
+export class SerializationError extends EventoError {
+  readonly code = ErrorCode.Serialization;
+}
+
+/** A public API was called with a value it cannot accept. */
+export class InvalidArgumentError extends EventoError {
+  readonly code = ErrorCode.InvalidArgument;
+}
+
+/** No component of any bound bundle handles this command or query. */
+export class NoHandlerError extends EventoError {
+  readonly code = ErrorCode.NoHandler;
+}
+
+/** A command or query got no answer within its timeout. The handler may still complete. */
+export class TimeoutError extends EventoError {
+  readonly code = ErrorCode.Timeout;
+  override readonly retriable = true;
+}
+
+/** A handler returned something the framework cannot use (nothing, or the wrong type). */
+export class HandlerReturnError extends EventoError {
+  readonly code = ErrorCode.HandlerReturn;
+}
+
+/** An append carried a stale expected version: another writer got there first. */
+export class ConcurrencyError extends EventoError {
+  readonly code = ErrorCode.Concurrency;
+  override readonly retriable = true;
+
+  constructor(
+    readonly aggregateId: string,
+    readonly expectedVersion: number,
+    readonly actualVersion: number | undefined,
+    options: EventoErrorOptions = {},
+  ) {
+    super(
+      `Aggregate ${aggregateId}: expected version ${expectedVersion} but the store has ` +
+        `${actualVersion ?? 'a newer one'}; reload the aggregate and decide again (the command bus does this itself).`,
+      { ...options, context: { aggregateId, expectedVersion, actualVersion, ...options.context } },
+    );
+  }
+}
+
+/** A non-init command reached an aggregate that has no events yet. */
+export class AggregateNotInitializedError extends EventoError {
+  readonly code = ErrorCode.AggregateNotInitialized;
+}
+
+/** An init command reached an aggregate that already has events. */
+export class AggregateInitializedError extends EventoError {
+  readonly code = ErrorCode.AggregateInitialized;
+}
+
+/** A command reached an aggregate whose state is marked deleted. */
+export class AggregateDeletedError extends EventoError {
+  readonly code = ErrorCode.AggregateDeleted;
+}
+
+/** The bundle was used before `start()` or after `stop()`. */
+export class BundleStateError extends EventoError {
+  readonly code = ErrorCode.BundleState;
+}
+
+/** A store could not reach its database; the operation may succeed when retried. */
+export class StoreUnavailableError extends EventoError {
+  readonly code = ErrorCode.StoreUnavailable;
+  override readonly retriable = true;
+}
+
+/**
+ * Thrown by a consumer's handler to say "try this event again later": the consumer backs off and
+ * retries without end, and never moves its offset past the event or sends it to the dead events.
+ */
+export class TransientConsumerError extends EventoError {
+  readonly code = ErrorCode.TransientConsumer;
+  override readonly retriable = true;
+}
+
+/** A consumer's lease was taken over by another instance; this instance must stop running it. */
+export class LeaseLostError extends EventoError {
+  readonly code = ErrorCode.LeaseLost;
+}
+
+/** No consumer with that id runs in this bundle. */
+export class ConsumerNotFoundError extends EventoError {
+  readonly code = ErrorCode.ConsumerNotFound;
+}
+
+/** No dead event with that consumer id and sequence number. */
+export class DeadEventNotFoundError extends EventoError {
+  readonly code = ErrorCode.DeadEventNotFound;
+}

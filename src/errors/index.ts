@@ -1,0 +1,3 @@
+export { ErrorCode } from './codes';
+export { EventoError, isRetriable, type EventoErrorOptions } from './eventoError';
+export * from './errors';

@@ -1,0 +1,34 @@
+/**
+ * The message a piece of code runs on behalf of, carried through async calls. Gateways read it to
+ * give outgoing messages the flow's correlation id and the current message as their cause.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Metadata, MetadataKeys, newMessageId } from './metadata';
+import type { Message } from './messages';
+
+const storage = new AsyncLocalStorage<Message>();
+
+/** Runs `fn` as handling `message`: messages sent from inside are caused by it. */
+export function runInFlowOf<T>(message: Message, fn: () => T): T {
+  return storage.run(message, fn);
+}
+
+/** The message being handled by the calling code, if any. */
+export function currentMessage(): Message | undefined {
+  return storage.getStore();
+}
+
+/**
+ * Metadata for a new message: the caller's keys, a fresh message id, the cause's correlation id
+ * (or the new message's own id when it starts a flow) and the cause's id as causation.
+ */
+export function metadataFor(user: Metadata | Readonly<Record<string, string>> | undefined, cause?: Message): Metadata {
+  const base = Metadata.from(user).toRecord();
+  const messageId = newMessageId();
+  const correlationId = cause?.metadata.correlationId || base[MetadataKeys.correlationId] || messageId;
+  const values: Record<string, string> = { ...base, [MetadataKeys.messageId]: messageId, [MetadataKeys.correlationId]: correlationId };
+  const causationId = cause?.messageId || base[MetadataKeys.causationId];
+  if (causationId) values[MetadataKeys.causationId] = causationId;
+  else delete values[MetadataKeys.causationId];
+  return new Metadata(values);
+}

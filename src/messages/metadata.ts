@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+
+/** Keys the framework sets on every message. */
+export const MetadataKeys = {
+  messageId: 'messageId',
+  correlationId: 'correlationId',
+  causationId: 'causationId',
+} as const;
+
+/**
+ * A message's string map. The framework sets the message id, the correlation id (the same for a
+ * whole flow) and the causation id (the message that caused this one); the rest is yours.
+ * Instances are immutable: `with()` returns a copy.
+ */
+export class Metadata {
+  private readonly values: Readonly<Record<string, string>>;
+
+  constructor(values: Readonly<Record<string, string>> = {}) {
+    this.values = Object.freeze({ ...values });
+  }
+
+  static from(value: Metadata | Readonly<Record<string, string>> | undefined): Metadata {
+    if (value instanceof Metadata) return value;
+    return new Metadata(value ?? {});
+  }
+
+  get(key: string): string | undefined {
+    return this.values[key];
+  }
+
+  has(key: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.values, key);
+  }
+
+  with(keyOrValues: string | Readonly<Record<string, string>>, value?: string): Metadata {
+    if (typeof keyOrValues === 'string') return new Metadata({ ...this.values, [keyOrValues]: value ?? '' });
+    return new Metadata({ ...this.values, ...keyOrValues });
+  }
+
+  get messageId(): string {
+    return this.values[MetadataKeys.messageId] ?? '';
+  }
+
+  get correlationId(): string {
+    return this.values[MetadataKeys.correlationId] ?? '';
+  }
+
+  get causationId(): string | undefined {
+    return this.values[MetadataKeys.causationId];
+  }
+
+  toRecord(): Record<string, string> {
+    return { ...this.values };
+  }
+
+  toJSON(): Record<string, string> {
+    return this.toRecord();
+  }
+}
+
+/** A fresh message id. */
+export function newMessageId(): string {
+  return randomUUID();
+}

@@ -1,0 +1,81 @@
+/** An event as handed to the store: already serialized, not yet numbered. */
+export interface EventToAppend {
+  /** The payload's registered name. */
+  readonly eventName: string;
+  readonly context: string;
+  /** The payload as JSON. */
+  readonly payload: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly createdAt: Date;
+}
+
+/** An event as the store keeps it. */
+export interface StoredEvent extends EventToAppend {
+  /** Position in the global stream: increasing, unique, possibly with gaps (rolled back writes). */
+  readonly sequenceNumber: number;
+  /** The aggregate that produced it; null for a service event. */
+  readonly aggregateId: string | null;
+  /** Its version within the aggregate (1, 2, ...); null for a service event. */
+  readonly aggregateVersion: number | null;
+}
+
+/** One atomic append. */
+export interface AppendRequest {
+  /** The aggregate, or null for service events (no version check). */
+  readonly aggregateId: string | null;
+  /** The aggregate's version the events were decided on; the append fails if the store has another. */
+  readonly expectedVersion: number;
+  readonly events: readonly EventToAppend[];
+}
+
+/** A read of the global stream. */
+export interface StreamQuery {
+  /** Return events with a sequence number greater than this (0: from the start). */
+  readonly after: number;
+  readonly limit: number;
+  /** Only events of these contexts; undefined or containing '*' means all. */
+  readonly contexts?: readonly string[] | undefined;
+}
+
+/** An aggregate's state at a version, as JSON. */
+export interface Snapshot {
+  readonly aggregateId: string;
+  readonly aggregateVersion: number;
+  /** The state's registered class name. */
+  readonly stateName: string;
+  readonly state: string;
+  readonly createdAt: Date;
+}
+
+/**
+ * The event store port. Implementations: `InMemoryEventStore`, and the PostgreSQL and MySQL stores.
+ *
+ * Guarantees every implementation gives (the contract suite in test/ checks them):
+ * 1. `append` is all or nothing, and rejects with `ConcurrencyError` when the aggregate's version
+ *    is not `expectedVersion`.
+ * 2. `readStream` returns events in sequence order and never returns an event while one with a
+ *    smaller sequence number may still become visible, so a reader that moves its offset to the
+ *    last event it saw never skips one.
+ */
+export interface EventStore {
+  append(request: AppendRequest): Promise<StoredEvent[]>;
+  /** An aggregate's events with a version greater than `afterVersion`, in version order. */
+  readAggregate(aggregateId: string, afterVersion?: number): Promise<StoredEvent[]>;
+  readStream(query: StreamQuery): Promise<StoredEvent[]>;
+  /** The sequence number of the newest event a reader can see (0 when empty). */
+  headSequence(): Promise<number>;
+  saveSnapshot(snapshot: Snapshot): Promise<void>;
+  loadSnapshot(aggregateId: string): Promise<Snapshot | undefined>;
+  /**
+   * Calls `listener` after events become readable (in this process, or in others where the store
+   * can tell). Returns the function that unsubscribes. Consumers use it instead of busy polling.
+   */
+  onAppend(listener: () => void): () => void;
+  /** Releases the store's connections and timers. */
+  close(): Promise<void>;
+}
+
+/** True when `contexts` selects every context. */
+export function allContexts(contexts: readonly string[] | undefined): boolean {
+  return contexts === undefined || contexts.length === 0 || contexts.includes('*');
+}
