@@ -80,7 +80,10 @@ export function SagaEventHandler(
   payloadOrOptions: Class | SagaEventHandlerOptions,
   options?: SagaEventHandlerOptions,
 ): MethodDecorator {
-  return handler<SagaEventHandlerOptions>('sagaEvent', [payloadOrOptions, options] as Args<SagaEventHandlerOptions>);
+  return handler<SagaEventHandlerOptions>('sagaEvent', [
+    payloadOrOptions,
+    options,
+  ] as Args<SagaEventHandlerOptions>);
 }
 
 /**
@@ -88,5 +91,6 @@ export function SagaEventHandler(
  * queries it sends share one fresh correlation id.
  */
 export function InvocationHandler(): MethodDecorator {
-  return (prototype, method) => addHandler(prototype, { kind: 'invocation', method: String(method), options: {} });
+  return (prototype, method) =>
+    addHandler(prototype, { kind: 'invocation', method: String(method), options: {} });
 }

@@ -42,6 +42,10 @@ export class CommandGateway {
     const name = this.payloads.nameFor(command.constructor);
     const message = new CommandMessage(command, name, metadataFor(metadata, currentMessage()), new Date());
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    return withTimeout(this.bus.sendCommand(message, { timeoutMs }), timeoutMs, `Command ${name}`) as Promise<R>;
+    return withTimeout(
+      this.bus.sendCommand(message, { timeoutMs }),
+      timeoutMs,
+      `Command ${name}`,
+    ) as Promise<R>;
   }
 }

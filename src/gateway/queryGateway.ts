@@ -24,7 +24,9 @@ export class QueryGateway {
     options: SendOptions = {},
   ): Promise<R> {
     if (!(query instanceof Query)) {
-      throw new InvalidArgumentError(`queryGateway.query() takes a Query, got ${describe(query)}; extend Query<R>.`);
+      throw new InvalidArgumentError(
+        `queryGateway.query() takes a Query, got ${describe(query)}; extend Query<R>.`,
+      );
     }
     const name = this.payloads.nameFor(query.constructor);
     const message = new QueryMessage(query, name, metadataFor(metadata, currentMessage()), new Date());

@@ -5,16 +5,11 @@
 import 'reflect-metadata';
 import type { Class } from './types';
 
-export type ComponentKind = 'aggregate' | 'service' | 'projection' | 'invoker' | 'projector' | 'saga' | 'observer';
+export type ComponentKind =
+  'aggregate' | 'service' | 'projection' | 'invoker' | 'projector' | 'saga' | 'observer';
 
 export type HandlerKind =
-  | 'aggregateCommand'
-  | 'eventSourcing'
-  | 'command'
-  | 'query'
-  | 'invocation'
-  | 'event'
-  | 'sagaEvent';
+  'aggregateCommand' | 'eventSourcing' | 'command' | 'query' | 'invocation' | 'event' | 'sagaEvent';
 
 /** What a component decorator recorded. */
 export interface ComponentMetadata {
@@ -56,7 +51,7 @@ export function getHandlers(target: Class): HandlerMetadata[] {
   const byMethod = new Map<string, HandlerMetadata>();
   const chain: object[] = [];
   for (let p: unknown = target.prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
-    chain.unshift(p as object);
+    chain.unshift(p);
   }
   for (const prototype of chain) {
     const own = (Reflect.getOwnMetadata(HANDLERS, prototype) as HandlerMetadata[] | undefined) ?? [];

@@ -21,5 +21,6 @@ export function describe(value: unknown): string {
   if (isClass(value)) return value.name || '<anonymous class>';
   if (value === null) return 'null';
   if (typeof value === 'object') return `an instance of ${value.constructor?.name ?? 'Object'}`;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only primitives and functions reach here
   return `${typeof value} ${String(value)}`;
 }

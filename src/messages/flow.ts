@@ -22,11 +22,18 @@ export function currentMessage(): Message | undefined {
  * Metadata for a new message: the caller's keys, a fresh message id, the cause's correlation id
  * (or the new message's own id when it starts a flow) and the cause's id as causation.
  */
-export function metadataFor(user: Metadata | Readonly<Record<string, string>> | undefined, cause?: Message): Metadata {
+export function metadataFor(
+  user: Metadata | Readonly<Record<string, string>> | undefined,
+  cause?: Message,
+): Metadata {
   const base = Metadata.from(user).toRecord();
   const messageId = newMessageId();
   const correlationId = cause?.metadata.correlationId || base[MetadataKeys.correlationId] || messageId;
-  const values: Record<string, string> = { ...base, [MetadataKeys.messageId]: messageId, [MetadataKeys.correlationId]: correlationId };
+  const values: Record<string, string> = {
+    ...base,
+    [MetadataKeys.messageId]: messageId,
+    [MetadataKeys.correlationId]: correlationId,
+  };
   const causationId = cause?.messageId || base[MetadataKeys.causationId];
   if (causationId) values[MetadataKeys.causationId] = causationId;
   else delete values[MetadataKeys.causationId];

@@ -19,7 +19,7 @@ export function encode(value: unknown, names: ClassNames): string {
     if (raw instanceof Map) return { $map: [...raw.entries()] };
     if (raw instanceof Set) return { $set: [...raw.values()] };
     if (key !== '' && raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
-      const ctor = (raw as object).constructor;
+      const ctor = raw.constructor;
       const name = ctor && ctor !== Object ? names.nameOf(ctor) : undefined;
       if (name !== undefined) return { $type: name, ...(encoded as object) };
     }

@@ -73,9 +73,12 @@ export class PayloadRegistry implements ClassNames {
       return encode(payload, this);
     } catch (cause) {
       const what = (payload as object | undefined)?.constructor?.name ?? typeof payload;
-      throw new SerializationError(`Cannot serialize ${what} as JSON: ${String(cause)}; remove cycles, functions and BigInts from it.`, {
-        cause,
-      });
+      throw new SerializationError(
+        `Cannot serialize ${what} as JSON: ${String(cause)}; remove cycles, functions and BigInts from it.`,
+        {
+          cause,
+        },
+      );
     }
   }
 
@@ -85,7 +88,10 @@ export class PayloadRegistry implements ClassNames {
       return decode(json, this, ctor) as T;
     } catch (cause) {
       if (cause instanceof UnknownPayloadError) throw cause;
-      throw new SerializationError(`Cannot read a stored '${name}': ${String(cause)}`, { cause, context: { name } });
+      throw new SerializationError(`Cannot read a stored '${name}': ${String(cause)}`, {
+        cause,
+        context: { name },
+      });
     }
   }
 }

@@ -84,6 +84,13 @@ export type TransactionalWork = (transaction: unknown) => Promise<void>;
  */
 export interface ConsumerStateStore {
   /**
+   * True when a `work` that throws leaves no trace of its own writes (database stores run it in
+   * the commit's transaction). Consumers then handle a whole batch in one commit, and fall back
+   * to one commit per event only when a handler fails. False or absent: one commit per event.
+   */
+  readonly atomicWork?: boolean;
+
+  /**
    * Creates the consumer's state at `offset` if it has none (first start), and returns its state.
    * An existing consumer keeps its offset.
    */
@@ -104,7 +111,11 @@ export interface ConsumerStateStore {
   commit(commit: ConsumerCommit, work?: TransactionalWork): Promise<ConsumerState>;
 
   /** The instance of `sagaName` associated with `value` under `property`, if any. */
-  findSagaInstance(sagaName: string, property: string, value: string): Promise<StoredSagaInstance | undefined>;
+  findSagaInstance(
+    sagaName: string,
+    property: string,
+    value: string,
+  ): Promise<StoredSagaInstance | undefined>;
   listSagaInstances(sagaName: string): Promise<StoredSagaInstance[]>;
 
   listDeadEvents(consumerId: string): Promise<DeadEvent[]>;

@@ -1,5 +1,12 @@
 import { ConcurrencyError } from '../errors';
-import { allContexts, type AppendRequest, type EventStore, type Snapshot, type StoredEvent, type StreamQuery } from './eventStore';
+import {
+  allContexts,
+  type AppendRequest,
+  type EventStore,
+  type Snapshot,
+  type StoredEvent,
+  type StreamQuery,
+} from './eventStore';
 import { validateAppend } from './validateAppend';
 
 /**

@@ -18,8 +18,14 @@ export function validateAppend(request: AppendRequest): void {
     );
   }
   for (const event of events) {
-    if (typeof event.eventName !== 'string' || event.eventName.length === 0 || typeof event.payload !== 'string') {
-      throw new InvalidArgumentError('append() got an event without a name or JSON payload; serialize events with the PayloadRegistry.');
+    if (
+      typeof event.eventName !== 'string' ||
+      event.eventName.length === 0 ||
+      typeof event.payload !== 'string'
+    ) {
+      throw new InvalidArgumentError(
+        'append() got an event without a name or JSON payload; serialize events with the PayloadRegistry.',
+      );
     }
   }
 }

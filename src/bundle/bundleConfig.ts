@@ -1,0 +1,26 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { MessageBus } from '../bus/messageBus';
+import type { Class } from '../internal/types';
+import type { ConsumerStateStore } from '../stores/consumerStateStore';
+import type { EventStore } from '../stores/eventStore';
+
+/** Everything the builder collected; the bundle fills in defaults. */
+export interface BundleConfig {
+  bundleId: string;
+  instanceId: string | undefined;
+  components: unknown[];
+  basePackages: string[];
+  payloads: Class[];
+  eventStore: EventStore | undefined;
+  consumerStateStore: ConsumerStateStore | undefined;
+  messageBus: MessageBus | undefined;
+  container: DependencyContainer | undefined;
+  /** Times a command is decided again after a conflict with another writer. Default 10. */
+  commandConflictRetries: number;
+  /** Default timeout of gateway calls in ms. Default 30,000. */
+  defaultTimeoutMs: number;
+  /** How long a consumer lease lasts unless renewed (renewed every third of it). Default 15,000. */
+  leaseTtlMs: number;
+  /** Called with failures the framework handles itself (a consumer's retries, a failed snapshot). */
+  onError: (error: unknown, where: string) => void;
+}

@@ -1,0 +1,181 @@
+import { ConsumerNotFoundError, DeadEventNotFoundError } from '../errors';
+import { publishedEvent } from '../messages/eventRecords';
+import type { PublishedEvent } from '../messages/messages';
+import type { ComponentDescriptor } from '../registry/descriptors';
+import type { ConsumerErrorState, ConsumerStateStore, DeadEvent } from '../stores/consumerStateStore';
+import type { EventStore } from '../stores/eventStore';
+import { consumerId } from './consumerId';
+import { ConsumerRunner } from './consumerRunner';
+import type { EventProcessor } from './eventProcessor';
+import { HandlerProcessor, type ProcessorDeps } from './handlerProcessor';
+import { SagaProcessor } from './sagaProcessor';
+
+/** What `bundle.consumers()` reports for each consumer. */
+export interface ConsumerReport {
+  readonly consumerId: string;
+  readonly component: string;
+  readonly kind: 'projector' | 'saga' | 'observer';
+  readonly context: string;
+  /** Whether this bundle instance holds the consumer's lease and runs it. */
+  readonly running: boolean;
+  readonly enabled: boolean;
+  readonly offset: number;
+  /** Events in the store after the offset (for a context-filtered consumer, an upper bound). */
+  readonly lag: number;
+  readonly error: ConsumerErrorState | null;
+  readonly deadEvents: number;
+}
+
+/** A dead event, with its payload revived. */
+export interface DeadEventView extends DeadEvent {
+  readonly message: PublishedEvent;
+}
+
+/** Settings the supervisor takes from the bundle. */
+export interface SupervisorConfig {
+  readonly bundleId: string;
+  readonly owner: string;
+  readonly leaseTtlMs: number;
+  readonly onError: (error: unknown, consumerId: string) => void;
+}
+
+/** Creates, starts and stops the bundle's consumers, and answers for them. */
+export class ConsumerSupervisor {
+  private readonly runners = new Map<string, ConsumerRunner>();
+
+  constructor(
+    private readonly config: SupervisorConfig,
+    private readonly eventStore: EventStore,
+    private readonly stateStore: ConsumerStateStore,
+    private readonly deps: ProcessorDeps,
+  ) {}
+
+  add(descriptor: ComponentDescriptor, instance: object): void {
+    const kind = descriptor.kind;
+    if (kind !== 'projector' && kind !== 'saga' && kind !== 'observer') return;
+    const options = descriptor.options;
+    const version = typeof options.version === 'number' ? options.version : 1;
+    const contexts =
+      Array.isArray(options.contexts) && options.contexts.length > 0 ? (options.contexts as string[]) : ['*'];
+    const processor: EventProcessor =
+      kind === 'saga'
+        ? new SagaProcessor(descriptor, instance, this.deps, this.stateStore)
+        : new HandlerProcessor(descriptor, instance, this.deps);
+    for (const context of contexts) {
+      const id = consumerId(this.config.bundleId, descriptor.name, version, context);
+      const runner = new ConsumerRunner(
+        {
+          consumerId: id,
+          componentName: descriptor.name,
+          kind,
+          context,
+          startFrom:
+            options.startFrom === 'beginning' || options.startFrom === 'head'
+              ? options.startFrom
+              : kind === 'projector'
+                ? 'beginning'
+                : 'head',
+          batchSize:
+            typeof options.batchSize === 'number' && options.batchSize > 0 ? options.batchSize : 1000,
+          owner: this.config.owner,
+          leaseTtlMs: this.config.leaseTtlMs,
+          transactional: kind === 'projector',
+          onError: this.config.onError,
+        },
+        this.eventStore,
+        this.stateStore,
+        processor,
+        context === '*' ? undefined : [context],
+      );
+      this.runners.set(id, runner);
+    }
+  }
+
+  /** Starts every consumer; resolves once those asking for it have caught up with the head. */
+  async start(waitFor: (runner: ConsumerRunner) => boolean): Promise<void> {
+    for (const runner of this.runners.values()) await runner.start();
+    await Promise.all([...this.runners.values()].filter(waitFor).map((r) => r.firstHeadReached));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((r) => r.stop()));
+  }
+
+  /** Resolves when every consumer running here has handled every event appended so far. */
+  async untilIdle(): Promise<void> {
+    const head = await this.eventStore.headSequence();
+    await Promise.all([...this.runners.values()].map((r) => r.untilCaughtUp(head)));
+  }
+
+  ids(): string[] {
+    return [...this.runners.keys()];
+  }
+
+  async report(): Promise<ConsumerReport[]> {
+    const head = await this.eventStore.headSequence();
+    return Promise.all(
+      [...this.runners.values()].map(async (runner) => {
+        const state = await this.stateStore.getConsumer(runner.id);
+        const dead = await this.stateStore.listDeadEvents(runner.id);
+        const offset = state?.offset ?? 0;
+        return {
+          consumerId: runner.id,
+          component: runner.config.componentName,
+          kind: runner.config.kind as ConsumerReport['kind'],
+          context: runner.config.context,
+          running: runner.running,
+          enabled: state?.enabled ?? true,
+          offset,
+          lag: Math.max(0, head - offset),
+          error: state?.error ?? null,
+          deadEvents: dead.length,
+        };
+      }),
+    );
+  }
+
+  async deadEvents(id: string): Promise<DeadEventView[]> {
+    this.runner(id);
+    const dead = await this.stateStore.listDeadEvents(id);
+    return dead.map((d) => ({ ...d, message: publishedEvent(d.event, this.deps.payloads) }));
+  }
+
+  async retryDeadEvent(id: string, sequenceNumber: number): Promise<void> {
+    const runner = this.runner(id);
+    const dead = (await this.stateStore.listDeadEvents(id)).find(
+      (d) => d.event.sequenceNumber === sequenceNumber,
+    );
+    if (dead === undefined) throw deadEventNotFound(id, sequenceNumber);
+    await runner.retryDeadEvent(dead);
+  }
+
+  async deleteDeadEvent(id: string, sequenceNumber: number): Promise<void> {
+    this.runner(id);
+    if (!(await this.stateStore.deleteDeadEvent(id, sequenceNumber)))
+      throw deadEventNotFound(id, sequenceNumber);
+  }
+
+  async setEnabled(id: string, enabled: boolean): Promise<void> {
+    const runner = this.runner(id);
+    await this.stateStore.setEnabled(id, enabled);
+    runner.poke();
+  }
+
+  private runner(id: string): ConsumerRunner {
+    const runner = this.runners.get(id);
+    if (runner === undefined) {
+      throw new ConsumerNotFoundError(
+        `No consumer '${id}' in this bundle (it has: ${this.ids().join(', ') || 'none'}); ids are bundleId_component_version_context, see bundle.consumers().`,
+        { context: { consumerId: id } },
+      );
+    }
+    return runner;
+  }
+}
+
+function deadEventNotFound(id: string, sequenceNumber: number): DeadEventNotFoundError {
+  return new DeadEventNotFoundError(
+    `Consumer '${id}' has no dead event with sequence number ${sequenceNumber}; list them with bundle.deadEvents('${id}').`,
+    { context: { consumerId: id, sequenceNumber } },
+  );
+}

@@ -1,0 +1,37 @@
+import type { PublishedEvent } from '../messages/messages';
+import type { StoredSagaInstance } from '../stores/consumerStateStore';
+import type { StoredEvent } from '../stores/eventStore';
+
+/** The consumer-state changes handling one event produced, committed with the event's offset. */
+export interface ProcessedEvent {
+  readonly sagaUpserts: readonly StoredSagaInstance[];
+  readonly sagaDeletes: readonly { sagaName: string; sagaId: string }[];
+}
+
+export const nothingChanged: ProcessedEvent = Object.freeze({ sagaUpserts: [], sagaDeletes: [] });
+
+/** Facts about the step an event is handled in. */
+export interface StepContext {
+  /** The fetch that returned this event reached the head of the stream. */
+  readonly headReached: boolean;
+  /** The consumer state store's transaction handle, when the step runs in one. */
+  readonly transaction: unknown;
+}
+
+/** `retry`: retries after the first failure (-1: forever); `retryDelay`: first delay in ms, doubled each time. */
+export interface RetryPolicy {
+  readonly retry: number;
+  readonly retryDelay: number;
+}
+
+/** Handles events for one consumer kind (projector, observer, saga). */
+export interface EventProcessor {
+  /** Whether this consumer has a handler for events stored under `eventName`. */
+  handles(eventName: string): boolean;
+  /** Handles one stored event; resolves to the state changes to commit with it. */
+  process(event: StoredEvent, step: StepContext): Promise<ProcessedEvent>;
+  /** How a failing handler of `eventName` is retried before its event goes to the dead events. */
+  retryPolicy(eventName: string): RetryPolicy;
+  /** Revives a stored event (for dead event listings and errors). */
+  revive(event: StoredEvent): PublishedEvent;
+}

@@ -1,0 +1,97 @@
+/**
+ * evento-ts: a decorator-based RECQ framework. Aggregates decide, the event store remembers,
+ * projectors, sagas and observers react, projections answer.
+ */
+import 'reflect-metadata';
+
+// Payloads, messages and state
+export {
+  Payload,
+  Command,
+  DomainCommand,
+  ServiceCommand,
+  Event,
+  DomainEvent,
+  ServiceEvent,
+  Query,
+  QueryResponse,
+  Single,
+  Multiple,
+  View,
+} from './messages/payloads';
+export { Message, CommandMessage, QueryMessage, EventMessage, PublishedEvent } from './messages/messages';
+export { Metadata, MetadataKeys } from './messages/metadata';
+export { PayloadRegistry } from './messages/payloadRegistry';
+export { AggregateState } from './aggregate/aggregateState';
+export { SagaState } from './saga/sagaState';
+
+// Decorators
+export {
+  Aggregate,
+  Service,
+  Projection,
+  Invoker,
+  Projector,
+  Saga,
+  Observer,
+  type AggregateOptions,
+  type ConsumerOptions,
+  type ProjectorOptions,
+  type StartFrom,
+} from './decorators/components';
+export {
+  AggregateCommandHandler,
+  EventSourcingHandler,
+  CommandHandler,
+  QueryHandler,
+  EventHandler,
+  SagaEventHandler,
+  InvocationHandler,
+  type HandlerOptions,
+  type AggregateCommandHandlerOptions,
+  type EventHandlerOptions,
+  type SagaEventHandlerOptions,
+} from './decorators/handlers';
+export { PayloadName } from './decorators/payload';
+
+// Bundle and gateways
+export { EventoBundle } from './bundle/eventoBundle';
+export { EventoBundleBuilder } from './bundle/eventoBundleBuilder';
+export { CommandGateway, type SendOptions } from './gateway/commandGateway';
+export { QueryGateway } from './gateway/queryGateway';
+export { ComponentRegistry } from './registry/componentRegistry';
+export type { ComponentDescriptor, HandlerDescriptor } from './registry/descriptors';
+
+// Consumers
+export { ProjectorStatus } from './consumers/projectorStatus';
+export { StoreTransaction } from './consumers/storeTransaction';
+export { consumerId } from './consumers/consumerId';
+export { isTransient } from './consumers/failures';
+export type { ConsumerReport, DeadEventView } from './consumers/consumerSupervisor';
+
+// Ports and their in-memory implementations
+export type { MessageBus, BusEndpoint, BusRequestOptions } from './bus/messageBus';
+export { InProcessMessageBus } from './bus/inProcessMessageBus';
+export type {
+  EventStore,
+  StoredEvent,
+  EventToAppend,
+  AppendRequest,
+  StreamQuery,
+  Snapshot,
+} from './stores/eventStore';
+export { InMemoryEventStore } from './stores/inMemoryEventStore';
+export type {
+  ConsumerStateStore,
+  ConsumerState,
+  ConsumerCommit,
+  ConsumerErrorState,
+  DeadEvent,
+  Lease,
+  StoredSagaInstance,
+  TransactionalWork,
+} from './stores/consumerStateStore';
+export { InMemoryConsumerStateStore } from './stores/inMemoryConsumerStateStore';
+
+// Errors
+export * from './errors';

@@ -1,0 +1,26 @@
+import { HandlerReturnError } from '../errors';
+import type { QueryMessage } from '../messages/messages';
+import { Multiple, Single, type QueryResponse } from '../messages/payloads';
+import type { ComponentDescriptor, HandlerDescriptor } from '../registry/descriptors';
+import type { InvocationContext } from '../registry/invocationContext';
+import { invoke } from '../registry/invoke';
+
+/** Answers the queries of one projection. */
+export class ProjectionRuntime {
+  constructor(
+    readonly descriptor: ComponentDescriptor,
+    private readonly instance: object,
+    private readonly gateways: Pick<InvocationContext, 'commandGateway' | 'queryGateway'>,
+  ) {}
+
+  async handle(message: QueryMessage, handler: HandlerDescriptor): Promise<QueryResponse<unknown>> {
+    const result = await invoke(this.instance, handler, message.payload, { ...this.gateways, message });
+    if (!(result instanceof Single) && !(result instanceof Multiple)) {
+      throw new HandlerReturnError(
+        `${this.descriptor.name}.${handler.method} returned ${result === null || typeof result !== 'object' ? String(result) : `an instance of ${result.constructor.name}`}; ` +
+          'a @QueryHandler returns Single.of(view) or Multiple.of(views).',
+      );
+    }
+    return result;
+  }
+}

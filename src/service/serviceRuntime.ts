@@ -1,0 +1,59 @@
+import { HandlerReturnError } from '../errors';
+import { KeyedMutex } from '../internal/keyedMutex';
+import { describe } from '../internal/types';
+import { eventToAppend } from '../messages/eventRecords';
+import type { CommandMessage } from '../messages/messages';
+import type { PayloadRegistry } from '../messages/payloadRegistry';
+import { ServiceEvent } from '../messages/payloads';
+import type { ComponentDescriptor, HandlerDescriptor } from '../registry/descriptors';
+import type { InvocationContext } from '../registry/invocationContext';
+import { invoke } from '../registry/invoke';
+import type { EventStore } from '../stores/eventStore';
+
+/** What the runtime needs from the bundle. */
+export interface ServiceRuntimeDeps {
+  readonly eventStore: EventStore;
+  readonly payloads: PayloadRegistry;
+  readonly gateways: Pick<InvocationContext, 'commandGateway' | 'queryGateway'>;
+}
+
+/**
+ * Runs the command handlers of one service. A returned ServiceEvent (or array of them) is appended
+ * to the event store; commands with a lock id run one at a time.
+ */
+export class ServiceRuntime {
+  private readonly mutex = new KeyedMutex();
+
+  constructor(
+    readonly descriptor: ComponentDescriptor,
+    private readonly instance: object,
+    private readonly deps: ServiceRuntimeDeps,
+  ) {}
+
+  handle(message: CommandMessage, handler: HandlerDescriptor): Promise<unknown> {
+    const lockId = message.lockId;
+    const run = () => this.run(message, handler);
+    return lockId === undefined || lockId === null ? run() : this.mutex.run(lockId, run);
+  }
+
+  private async run(message: CommandMessage, handler: HandlerDescriptor): Promise<unknown> {
+    const result = await invoke(this.instance, handler, message.payload, { ...this.deps.gateways, message });
+    if (result === undefined || result === null) return undefined;
+    const events = Array.isArray(result) ? (result as unknown[]) : [result];
+    for (const event of events) {
+      if (!(event instanceof ServiceEvent)) {
+        throw new HandlerReturnError(
+          `${this.descriptor.name}.${handler.method} returned ${describe(event)}; a @CommandHandler returns a ServiceEvent, an array of them, or nothing.`,
+        );
+      }
+    }
+    if (events.length > 0) {
+      const now = new Date();
+      const records = (events as ServiceEvent[]).map((event) =>
+        eventToAppend(event, this.deps.payloads, message, now),
+      );
+      await this.deps.eventStore.append({ aggregateId: null, expectedVersion: 0, events: records });
+    }
+    return result;
+  }
+}
