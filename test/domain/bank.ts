@@ -96,6 +96,29 @@ export class AccountClosed extends DomainEvent {
   }
 }
 
+export class CreditTransfer extends DomainCommand {
+  constructor(
+    readonly accountId: string,
+    readonly amount: number,
+    readonly transferId: string,
+  ) {
+    super();
+  }
+  getAggregateId(): string {
+    return this.accountId;
+  }
+}
+
+export class TransferCredited extends DomainEvent {
+  constructor(
+    readonly accountId: string,
+    readonly amount: number,
+    readonly transferId: string,
+  ) {
+    super();
+  }
+}
+
 export class InsufficientFundsError extends Error {
   constructor(
     readonly accountId: string,
@@ -136,6 +159,16 @@ export class AccountAggregate {
     if (!state.canWithdraw(command.amount))
       throw new InsufficientFundsError(command.accountId, state.balance, command.amount);
     return new Withdrawn(command.accountId, command.amount, command.transferId);
+  }
+
+  @AggregateCommandHandler()
+  credit(command: CreditTransfer): TransferCredited {
+    return new TransferCredited(command.accountId, command.amount, command.transferId);
+  }
+
+  @EventSourcingHandler()
+  onCredited(event: TransferCredited, state: AccountState): void {
+    state.balance += event.amount;
   }
 
   @AggregateCommandHandler()
@@ -187,6 +220,7 @@ export class ListAccounts extends Query<Multiple<AccountView>> {}
 export class AccountReadModel {
   readonly accounts = new Map<string, AccountView>();
   readonly handled: number[] = [];
+  liveUpdates = 0;
 }
 
 @Projection()

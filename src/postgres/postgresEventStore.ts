@@ -1,0 +1,304 @@
+/*
+ * Gap safety: how readStream never skips an event.
+ *
+ * The problem: sequence numbers come from a sequence, which hands them out at INSERT time, not at
+ * COMMIT time. Transaction A takes 41, B takes 42, B commits first: a reader that returned 42 and
+ * moved its offset to 42 would never see 41 once A commits.
+ *
+ * The protocol (one transaction-level advisory lock K = (LOCK_CLASS.append, hash(schema, prefix))):
+ *  - Every append transaction takes K in SHARED mode as its first statement, and only then draws
+ *    sequence numbers. Shared holders do not block each other, so appends stay concurrent. The
+ *    lock is released when the transaction ends (commit or rollback).
+ *  - To compute the "safe head", a reader runs a tiny transaction:
+ *      SELECT pg_advisory_xact_lock(K);                 -- EXCLUSIVE
+ *      SELECT max(sequence_number) FROM events;         -- a new snapshot, taken after the grant
+ *    The exclusive lock is granted only when no append transaction holds K, i.e. every sequence
+ *    number drawn so far belongs to a transaction that has already committed or rolled back
+ *    (PostgreSQL makes a commit visible before it releases the transaction's locks). Appends that
+ *    start later queue behind the exclusive request and then draw numbers greater than every
+ *    number drawn before. So every event with sequence_number <= head that will ever exist is
+ *    already committed and visible: nothing can appear below the head later.
+ *  - readStream returns only events with sequence_number <= a safe head. A head, once computed,
+ *    stays safe forever, so it is cached and only recomputed when a read would be cut short by it
+ *    (the reader has caught up with it, or fewer than `limit` events lie below it); concurrent
+ *    recomputations are coalesced (safeHead.ts). headSequence() recomputes it.
+ * The price: a head computation waits for the append transactions in flight, and appends that
+ * start meanwhile wait for it (a few milliseconds). It is a guarantee, not a delay-based guess.
+ * Anything that inserts events by other means must follow the same protocol.
+ *
+ * Notifications: the append transaction calls pg_notify('<prefix>events...', <store id>), which
+ * PostgreSQL delivers only on commit; onAppend listeners hear it through one LISTEN connection
+ * (listener.ts), and this store's own appends call them directly.
+ */
+import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import { ConcurrencyError } from '../errors';
+import { notifyAll } from '../stores/inMemoryEventStore';
+import {
+  allContexts,
+  type AppendRequest,
+  type EventStore,
+  type Snapshot,
+  type StoredEvent,
+  type StreamQuery,
+} from '../stores/eventStore';
+import { validateAppend } from '../stores/validateAppend';
+import { isUniqueViolation } from './errors';
+import { EVENT_STORE_COMPONENT, EVENT_STORE_MIGRATIONS } from './eventStoreSchema';
+import { LOCK_CLASS } from './identifiers';
+import { NotificationListener } from './listener';
+import { EVENT_COLUMNS, toNumber, toStoredEvent, type EventRow } from './rows';
+import { SafeHead } from './safeHead';
+import { PostgresStoreBase, type PostgresStoreOptions } from './storeBase';
+
+/** Options of {@link PostgresEventStore}. */
+export type PostgresEventStoreOptions = PostgresStoreOptions;
+
+interface SnapshotRow {
+  aggregate_id: string;
+  aggregate_version: number;
+  state_name: string;
+  state: string;
+  created_at: Date;
+}
+
+/**
+ * The event store on PostgreSQL (15+). Appends are concurrent; readers never skip an event that
+ * commits late (see the comment at the top of this file).
+ */
+export class PostgresEventStore extends PostgresStoreBase implements EventStore {
+  private readonly id = randomUUID();
+  private readonly appendKey: number;
+  private readonly head: SafeHead;
+  private readonly listeners = new Set<() => void>();
+  private notifications: NotificationListener | undefined;
+  private closed = false;
+
+  constructor(options: PostgresEventStoreOptions) {
+    super(options, EVENT_STORE_COMPONENT, EVENT_STORE_MIGRATIONS);
+    this.appendKey = this.names.lockKey('append');
+    this.head = new SafeHead(() => this.computeHead());
+  }
+
+  /** Creates the store and its tables (or checks them, with migrate: 'verify'). */
+  static async create<T extends PostgresEventStore>(
+    this: new (options: PostgresEventStoreOptions) => T,
+    options: PostgresEventStoreOptions,
+  ): Promise<T> {
+    const store = new this(options);
+    try {
+      await store.init();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  async append(request: AppendRequest): Promise<StoredEvent[]> {
+    validateAppend(request);
+    await this.init();
+    const { aggregateId, expectedVersion, events } = request;
+    let stored: StoredEvent[];
+    try {
+      stored = await this.connection.transaction('append', async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock_shared($1, $2)', [
+          LOCK_CLASS.append,
+          this.appendKey,
+        ]);
+        if (aggregateId !== null) {
+          const { rows } = await client.query<{ version: number | null }>(
+            `SELECT max(aggregate_version) AS version FROM ${this.names.table('events')} WHERE aggregate_id = $1`,
+            [aggregateId],
+          );
+          const actual = rows[0]?.version ?? 0;
+          if (actual !== expectedVersion) throw new ConcurrencyError(aggregateId, expectedVersion, actual);
+        }
+        const numbers = await this.drawSequenceNumbers(client, events.length);
+        const result = events.map((event, i) =>
+          Object.freeze({
+            ...event,
+            metadata: Object.freeze({ ...event.metadata }),
+            sequenceNumber: numbers[i] as number,
+            aggregateId,
+            aggregateVersion: aggregateId === null ? null : expectedVersion + i + 1,
+          }),
+        );
+        await client.query(
+          `INSERT INTO ${this.names.table('events')} (${EVENT_COLUMNS})
+           SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::timestamptz[])`,
+          [
+            result.map((e) => e.sequenceNumber),
+            result.map((e) => e.aggregateId),
+            result.map((e) => e.aggregateVersion),
+            result.map((e) => e.eventName),
+            result.map((e) => e.context),
+            result.map((e) => e.payload),
+            result.map((e) => JSON.stringify(e.metadata)),
+            result.map((e) => e.createdAt),
+          ],
+        );
+        await this.beforeCommit(client);
+        await client.query('SELECT pg_notify($1, $2)', [this.names.channel(), this.id]);
+        return result;
+      });
+    } catch (error) {
+      if (aggregateId !== null && isUniqueViolation(error)) {
+        throw new ConcurrencyError(aggregateId, expectedVersion, undefined, { cause: error });
+      }
+      throw error;
+    }
+    notifyAll(this.listeners);
+    return stored;
+  }
+
+  async readAggregate(aggregateId: string, afterVersion = 0): Promise<StoredEvent[]> {
+    await this.init();
+    const rows = await this.connection.query<EventRow>(
+      'readAggregate',
+      `SELECT ${EVENT_COLUMNS} FROM ${this.names.table('events')}
+       WHERE aggregate_id = $1 AND aggregate_version > $2 ORDER BY aggregate_version`,
+      [aggregateId, afterVersion],
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  async readStream({ after, limit, contexts }: StreamQuery): Promise<StoredEvent[]> {
+    await this.init();
+    const max = Math.floor(limit);
+    if (!(max > 0)) return [];
+    let from = Math.max(0, Math.floor(after));
+    const found: StoredEvent[] = [];
+    let head = this.head.cached;
+    let fresh = false;
+    for (;;) {
+      if (head > from) {
+        const batch = await this.readRange(from, head, max - found.length, contexts);
+        found.push(...batch);
+        if (found.length >= max) return found;
+        from = head;
+      }
+      // The range below `head` is exhausted; a head computed after this call began may be higher.
+      if (fresh) return found;
+      const next = await this.head.refresh();
+      fresh = true;
+      if (next <= head) return found;
+      head = next;
+    }
+  }
+
+  /** The newest sequence number below which nothing can appear any more (0 when empty). */
+  async headSequence(): Promise<number> {
+    await this.init();
+    return this.head.refresh();
+  }
+
+  async saveSnapshot(snapshot: Snapshot): Promise<void> {
+    await this.init();
+    await this.connection.query(
+      'saveSnapshot',
+      `INSERT INTO ${this.names.table('snapshots')} AS s (aggregate_id, aggregate_version, state_name, state, created_at)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (aggregate_id) DO UPDATE
+         SET aggregate_version = EXCLUDED.aggregate_version, state_name = EXCLUDED.state_name,
+             state = EXCLUDED.state, created_at = EXCLUDED.created_at
+         WHERE s.aggregate_version < EXCLUDED.aggregate_version`,
+      [
+        snapshot.aggregateId,
+        snapshot.aggregateVersion,
+        snapshot.stateName,
+        snapshot.state,
+        snapshot.createdAt,
+      ],
+    );
+  }
+
+  async loadSnapshot(aggregateId: string): Promise<Snapshot | undefined> {
+    await this.init();
+    const [row] = await this.connection.query<SnapshotRow>(
+      'loadSnapshot',
+      `SELECT aggregate_id, aggregate_version, state_name, state, created_at
+       FROM ${this.names.table('snapshots')} WHERE aggregate_id = $1`,
+      [aggregateId],
+    );
+    if (row === undefined) return undefined;
+    return Object.freeze({
+      aggregateId: row.aggregate_id,
+      aggregateVersion: row.aggregate_version,
+      stateName: row.state_name,
+      state: row.state,
+      createdAt: row.created_at,
+    });
+  }
+
+  /**
+   * Subscribes to appends of this store and, through LISTEN/NOTIFY, of any other process using the
+   * same tables. The LISTEN connection is opened on the first subscription.
+   */
+  onAppend(listener: () => void): () => void {
+    this.listeners.add(listener);
+    if (!this.closed) {
+      this.notifications ??= new NotificationListener(this.connection.pool, this.names.channel(), {
+        // This store's own appends already called the listeners.
+        notified: (payload) => {
+          if (payload !== this.id) notifyAll(this.listeners);
+        },
+        listening: () => notifyAll(this.listeners),
+      });
+      this.notifications.start();
+    }
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  override async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    await this.notifications?.stop();
+    await super.close();
+  }
+
+  /**
+   * Runs inside every append transaction after the insert, before NOTIFY and COMMIT, holding the
+   * shared append lock. Does nothing; tests override it to hold transactions open.
+   */
+  protected async beforeCommit(_client: PoolClient): Promise<void> {}
+
+  private async drawSequenceNumbers(client: PoolClient, count: number): Promise<number[]> {
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT nextval('${this.names.table('events_seq')}') AS n FROM generate_series(1, $1)`,
+      [count],
+    );
+    return rows.map((row) => toNumber(row.n)).sort((a, b) => a - b);
+  }
+
+  private async readRange(
+    after: number,
+    head: number,
+    limit: number,
+    contexts: readonly string[] | undefined,
+  ): Promise<StoredEvent[]> {
+    const all = allContexts(contexts);
+    const rows = await this.connection.query<EventRow>(
+      'readStream',
+      `SELECT ${EVENT_COLUMNS} FROM ${this.names.table('events')}
+       WHERE sequence_number > $1 AND sequence_number <= $2 ${all ? '' : 'AND context = ANY($4::text[])'}
+       ORDER BY sequence_number LIMIT $3`,
+      all ? [after, head, limit] : [after, head, limit, contexts],
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  /** The safe head protocol's reader side (see the top of this file). */
+  private async computeHead(): Promise<number> {
+    return this.connection.transaction('computing the readable head', async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS.append, this.appendKey]);
+      const { rows } = await client.query<{ head: string }>(
+        `SELECT coalesce(max(sequence_number), 0) AS head FROM ${this.names.table('events')}`,
+      );
+      return toNumber(rows[0]?.head ?? 0);
+    });
+  }
+}
