@@ -50,6 +50,8 @@ export class ConsumerRunner {
   private caughtUpTo = -1;
   private errorState: ConsumerErrorState | null = null;
   private stopping = false;
+  /** The stored state changed behind the loop's back (enabled flag): re-read it before the next fetch. */
+  private stale = false;
   private readonly wake = new Signal();
   private readonly commits = new KeyedMutex();
   private loopDone: Promise<void> = Promise.resolve();
@@ -114,8 +116,9 @@ export class ConsumerRunner {
     return new Promise((resolve) => this.idleWaiters.push({ target: sequence, resolve }));
   }
 
-  /** Wakes the consumer now (after an append it cannot hear about, or an operator's change). */
+  /** Wakes the consumer now, re-reading its state first (after an operator's change, such as enabling it). */
   poke(): void {
+    this.stale = true;
     this.wake.notify();
   }
 
@@ -145,6 +148,14 @@ export class ConsumerRunner {
     });
   }
 
+  private async refreshEnabled(): Promise<void> {
+    const state = await this.stateStore.getConsumer(this.id);
+    if (state !== undefined && state.enabled !== this.enabled) {
+      this.enabled = state.enabled;
+      if (this.enabled) this.wake.notify();
+    }
+  }
+
   private adopt(state: ConsumerState): void {
     this.offset = state.offset;
     this.version = state.version;
@@ -156,6 +167,8 @@ export class ConsumerRunner {
     if (this.stopping || !this.leaseHeld) return;
     try {
       this.leaseHeld = await this.stateStore.acquireLease(this.id, this.config.owner, this.config.leaseTtlMs);
+      // Another instance may have paused or resumed the consumer: pick that up within a renewal.
+      this.stale = true;
     } catch (error) {
       this.config.onError(error, this.id);
     }
@@ -166,6 +179,10 @@ export class ConsumerRunner {
     while (!this.stopping) {
       try {
         if (!(await this.ensureLease())) continue;
+        if (this.stale) {
+          this.stale = false;
+          await this.refreshEnabled();
+        }
         if (!this.enabled) {
           this.settleIdle(Number.MAX_SAFE_INTEGER);
           await this.wake.wait(this.config.leaseTtlMs / 3);
@@ -184,6 +201,8 @@ export class ConsumerRunner {
           batch.length === 0 ||
           (await this.commits.run('commit', () => this.processBatch(batch, reachedHead)));
         failures = 0;
+        // In memory a whole catch-up could run on microtasks alone: let timers and I/O in between batches.
+        if (batch.length > 0) await new Promise((resolve) => setImmediate(resolve));
         if (!complete) continue;
         if (reachedHead) {
           this.settleIdle(Math.max(head, this.offset));

@@ -79,8 +79,8 @@ export class ConcurrencyError extends EventoError {
     options: EventoErrorOptions = {},
   ) {
     super(
-      `Aggregate ${aggregateId}: expected version ${expectedVersion} but the store has ` +
-        `${actualVersion ?? 'a newer one'}; reload the aggregate and decide again (the command bus does this itself).`,
+      `${aggregateId}: expected version ${expectedVersion} but the store has ${actualVersion ?? 'another'}; ` +
+        'another writer got there first: reload and decide again (commands and consumers do this themselves).',
       { ...options, context: { aggregateId, expectedVersion, actualVersion, ...options.context } },
     );
   }

@@ -66,6 +66,11 @@ const LEASE_ATTEMPTS = 5;
 
 /** Consumer offsets, leases, saga instances and dead events in MySQL 8 or MariaDB 10.11+. */
 export class MysqlConsumerStateStore implements ConsumerStateStore {
+  /**
+   * `work` runs in the commit's transaction: when it throws, its writes are rolled back too, so
+   * consumers handle a whole batch in one commit.
+   */
+  readonly atomicWork = true;
   private readonly prefix: string;
   private readonly migrateMode: MigrateMode;
   private readonly pool: Pool;

@@ -30,6 +30,7 @@ export class InMemoryEventStore implements EventStore {
       Object.freeze({
         ...event,
         metadata: Object.freeze({ ...event.metadata }),
+        createdAt: new Date(event.createdAt.getTime()),
         sequenceNumber: this.events.length + i + 1,
         aggregateId,
         aggregateVersion: aggregateId === null ? null : expectedVersion + i + 1,
@@ -45,7 +46,7 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async readAggregate(aggregateId: string, afterVersion = 0): Promise<StoredEvent[]> {
-    return (this.byAggregate.get(aggregateId) ?? []).slice(afterVersion);
+    return (this.byAggregate.get(aggregateId) ?? []).slice(Math.max(0, afterVersion));
   }
 
   async readStream({ after, limit, contexts }: StreamQuery): Promise<StoredEvent[]> {

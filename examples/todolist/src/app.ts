@@ -1,0 +1,67 @@
+import { EventoBundle } from 'evento-ts';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { container } from 'tsyringe';
+import { ChangeFeed } from './api/changeFeed';
+import { buildServer } from './api/server';
+import { todoListComponents } from './components';
+import { ErpClient } from './domain/erp/ErpClient';
+import { NotificationSender } from './domain/notification/NotificationSender';
+import { TodoListChangeNotifier } from './domain/todolist/TodoListChangeNotifier';
+import { TodoListInvoker } from './domain/todolist/TodoListInvoker';
+import { TodoListReadModel } from './domain/todolist/readmodel/TodoListReadModel';
+import { inMemoryStores, type TodoListStores } from './stores';
+
+/** What the app is built from; everything has a default. */
+export interface TodoListAppOptions {
+  /** Default: in memory. */
+  readonly stores?: TodoListStores;
+  readonly notificationSender?: NotificationSender;
+  readonly erpClient?: ErpClient;
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+/** A running TodoList bundle and its (not yet listening) HTTP server. */
+export interface TodoListApp {
+  readonly bundle: EventoBundle;
+  readonly server: FastifyInstance;
+  readonly stores: TodoListStores;
+  /** The projector's change notifications, delivered once committed (what the SSE routes stream). */
+  readonly changeFeed: ChangeFeed;
+  /** Stops the server, then the bundle, then closes the stores. */
+  close(): Promise<void>;
+}
+
+// #region app
+/** Starts the TodoList bundle on the given stores and builds the HTTP server in front of it. */
+export async function createTodoListApp(options: TodoListAppOptions = {}): Promise<TodoListApp> {
+  const stores = options.stores ?? inMemoryStores();
+  const notifier = new TodoListChangeNotifier();
+  const scope = container.createChildContainer();
+  scope.registerInstance(TodoListReadModel, stores.readModel);
+  scope.registerInstance(TodoListChangeNotifier, notifier);
+  scope.registerInstance(NotificationSender, options.notificationSender ?? new NotificationSender());
+  scope.registerInstance(ErpClient, options.erpClient ?? new ErpClient());
+
+  const bundle = await EventoBundle.builder()
+    .setBundleId('todolist')
+    .setComponents(todoListComponents)
+    .setContainer(scope)
+    .setEventStore(stores.eventStore)
+    .setConsumerStateStore(stores.consumerStateStore)
+    .start();
+
+  const feed = new ChangeFeed(notifier, () => bundle.untilIdle());
+  const server = buildServer(bundle.getInvoker(TodoListInvoker), feed, options.logger ?? false);
+  return {
+    bundle,
+    server,
+    stores,
+    changeFeed: feed,
+    close: async () => {
+      await server.close();
+      await bundle.stop();
+      await stores.close();
+    },
+  };
+}
+// #endregion app

@@ -1,0 +1,142 @@
+import type { InjectionToken } from 'tsyringe';
+import { InvalidArgumentError } from '../errors';
+import { describe } from '../internal/types';
+import type { PayloadRegistry } from '../messages/payloadRegistry';
+import type { Command, Query, QueryResponse } from '../messages/payloads';
+import type { ComponentDescriptor } from '../registry/descriptors';
+import { readComponent, ResourceSet, type ComponentClass, type FixtureOptions } from './components';
+import { Execution } from './expectations';
+import { ProjectorExpectations } from './projectorResult';
+import { runProjectorScenario, type ProjectorWhen } from './projectorScenario';
+import { checkEvent, type PublishableEvent } from './publishedEvents';
+import type { PayloadClass, RecordingGateways, StubAnswer } from './recordingGateways';
+
+/** Options of `ProjectorTestFixture.of()`. */
+export interface ProjectorFixtureOptions extends FixtureOptions {
+  /**
+   * What `ProjectorStatus.isHeadReached()` answers in the handlers, for every event of the
+   * scenario. Default true (live events); false tests the behaviour during a replay.
+   */
+  readonly isHeadReached?: boolean;
+  /** The `client` of the StoreTransaction injected into handlers (the in-memory store's is undefined). */
+  readonly storeTransaction?: unknown;
+}
+
+/**
+ * Given-when-then tests for a `@Projector` (or an `@Observer`), with no store or bundle:
+ *
+ * ```ts
+ * const model = new AccountReadModel();
+ * await ProjectorTestFixture.of(AccountProjector, { resources: [model] })
+ *   .given(new AccountOpened('a1', 'ann', openedAt))
+ *   .whenPublished(new Deposited('a1', 30));
+ * expect(model.accounts.get('a1')?.balance).toBe(30);
+ * ```
+ *
+ * Events run through the runtime's own event processor (with ProjectorStatus and StoreTransaction
+ * injected), serialized as the event store would keep them. The read model is yours: give it as
+ * a resource, and assert on it with your own query code. Build a new read model (and fixture) per test.
+ */
+export class ProjectorTestFixture {
+  private readonly givens: PublishableEvent[] = [];
+  private readonly stubs: ((gateways: RecordingGateways) => void)[] = [];
+  private now: Date | undefined;
+  private headReached: boolean;
+
+  private constructor(
+    private readonly descriptor: ComponentDescriptor,
+    private readonly payloads: PayloadRegistry,
+    private readonly resources: ResourceSet,
+    private readonly options: ProjectorFixtureOptions,
+  ) {
+    this.headReached = options.isHeadReached ?? true;
+  }
+
+  /** A fixture for the `@Projector` or `@Observer` class `type`; throws ComponentDefinitionError when it is misdeclared. */
+  static of(type: ComponentClass, options: ProjectorFixtureOptions = {}): ProjectorTestFixture {
+    const { registry, descriptor } = readComponent(
+      'ProjectorTestFixture',
+      type,
+      ['projector', 'observer'],
+      options.payloads,
+    );
+    return new ProjectorTestFixture(descriptor, registry.payloads, new ResourceSet(options.resources), options);
+  }
+
+  /**
+   * Events published before the one under test, handled in order (each must succeed). Wrap one in
+   * `published(event, { aggregateId, metadata, timestamp })` to say how it was published.
+   */
+  given(...events: readonly PublishableEvent[]): this {
+    for (const event of events) checkEvent(event, 'given');
+    this.givens.push(...events);
+    return this;
+  }
+
+  /** The time events are published at (what handlers see as the message time); default: the real time. */
+  givenCurrentTime(date: Date): this {
+    if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+      throw new InvalidArgumentError(`givenCurrentTime() takes a valid Date, got ${describe(date)}.`);
+    }
+    this.now = new Date(date.getTime());
+    return this;
+  }
+
+  /** Sets what `ProjectorStatus.isHeadReached()` answers (the `isHeadReached` option). */
+  givenHeadReached(isHeadReached: boolean): this {
+    this.headReached = isHeadReached;
+    return this;
+  }
+
+  /** Registers a value the component's constructor takes, under its injection token. */
+  registerInjectableResource<T>(token: InjectionToken<T>, value: T): this {
+    this.resources.add(token as InjectionToken<unknown>, value);
+    return this;
+  }
+
+  /** Stubs what a command the handlers send returns (an Error is thrown); unstubbed commands return undefined. */
+  onCommand<C extends Command>(type: PayloadClass<C>, answer: StubAnswer<C, unknown>): this {
+    this.stubs.push((gateways) => gateways.onCommand(type, answer));
+    return this;
+  }
+
+  /** Stubs what a query the handlers send answers; an unstubbed query fails with NoHandlerError. */
+  onQuery<Q extends Query>(type: PayloadClass<Q>, answer: StubAnswer<Q, QueryResponse<unknown>>): this {
+    this.stubs.push((gateways) => gateways.onQuery(type, answer));
+    return this;
+  }
+
+  /** Handles the given events, then `event`. Await the result, then check the read model. */
+  whenPublished(event: PublishableEvent): ProjectorExpectations {
+    checkEvent(event, 'whenPublished');
+    return this.run({ kind: 'published', event });
+  }
+
+  /**
+   * Handles the given events twice, as a consumer that sees them again would, to prove the
+   * handlers idempotent: check afterwards that the read model counts each event once. With
+   * `readModel` (a function reading the read model through your query code), the fixture also
+   * compares what it returns after the first and the second pass, and fails with the difference.
+   */
+  whenReplayedTwice(readModel?: () => unknown): ProjectorExpectations {
+    if (this.givens.length === 0) {
+      throw new InvalidArgumentError('whenReplayedTwice() replays the given events; give some with given(...).');
+    }
+    return this.run({ kind: 'replayedTwice', readModel });
+  }
+
+  private run(when: ProjectorWhen): ProjectorExpectations {
+    const scenario = {
+      descriptor: this.descriptor,
+      payloads: this.payloads,
+      resources: this.resources.clone(),
+      stubs: [...this.stubs],
+      givens: [...this.givens],
+      now: this.now,
+      headReached: this.headReached,
+      transaction: this.options.storeTransaction,
+      when,
+    };
+    return new ProjectorExpectations(new Execution(() => runProjectorScenario(scenario)));
+  }
+}

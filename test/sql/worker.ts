@@ -1,0 +1,83 @@
+/**
+ * A bundle in a process of its own, for tests that SIGKILL it: started by workerProcess.ts (from a
+ * transpiled copy; `node -r ts-node/register/transpile-only test/sql/worker.ts` runs it as well)
+ * with its settings as JSON in the environment variable EVENTO_SQL_WORKER. It runs ledger projectors on the real stores and talks to
+ * its parent over the IPC channel (see WorkerRequest / WorkerMessage). It exits when the parent
+ * goes away, so no test leaves one behind.
+ */
+import 'reflect-metadata';
+import { EventoBundle } from '../../src';
+import { scopeWith } from '../consumers/support';
+import { openStores } from './databases';
+import { Ledger, ledgerProjectors } from './ledger';
+import type { WorkerConfig, WorkerMessage, WorkerRequest } from './workerProcess';
+
+function send(message: WorkerMessage): void {
+  if (process.connected) process.send?.(message);
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.env.EVENTO_SQL_WORKER ?? 'null') as WorkerConfig | null;
+  if (config === null) throw new Error('EVENTO_SQL_WORKER is not set: this script is started by workerProcess.ts');
+  const { place } = config;
+  const stores = await openStores(place, { poolSize: 4 });
+  const ledger = new Ledger(
+    place.kind,
+    (name) =>
+      place.kind === 'postgres'
+        ? `"${place.schema ?? ''}"."${place.tablePrefix}${name}"`
+        : `\`${place.tablePrefix}${name}\``,
+    {
+      handledBy: config.instanceId,
+      delayMs: config.delayMs,
+      ...(config.reportApplied
+        ? { onApplied: (entry) => send({ type: 'applied', sequenceNumber: entry.sequenceNumber }) }
+        : {}),
+    },
+  );
+  const components = config.projectors.map((name) => {
+    const projector = ledgerProjectors[name];
+    if (projector === undefined) throw new Error(`No ledger projector named ${name}`);
+    return projector;
+  });
+  const bundle = await EventoBundle.builder()
+    .setBundleId(config.bundleId)
+    .setInstanceId(config.instanceId)
+    .setComponents(components)
+    .setEventStore(stores.eventStore)
+    .setConsumerStateStore(stores.stateStore)
+    .setContainer(scopeWith(ledger))
+    .setLeaseTtl(config.leaseTtlMs)
+    .setErrorHandler((error, where) => send({ type: 'error', where, message: describeError(error) }))
+    .start();
+
+  process.on('message', (request: WorkerRequest) => {
+    void (async () => {
+      try {
+        if (request.type === 'report') {
+          send({ type: 'report', id: request.id, consumers: await bundle.consumers() });
+        } else if (request.type === 'idle') {
+          await bundle.untilIdle();
+          send({ type: 'idle', id: request.id });
+        } else {
+          await bundle.stop();
+          await stores.close();
+          process.exit(0);
+        }
+      } catch (error) {
+        send({ type: 'failed', id: request.id, message: describeError(error) });
+      }
+    })();
+  });
+  send({ type: 'ready' });
+}
+
+process.on('disconnect', () => process.exit(2));
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
