@@ -12,8 +12,19 @@ const transientCodes = new Set([
 ]);
 
 /**
+ * What `pg` says, with no code, when a handler queries a client whose connection broke (killed by
+ * the server, dropped by the network): the same failure the codes above name, without a code.
+ */
+const lostConnectionMessages = [
+  'Connection terminated',
+  'Client has encountered a connection error',
+  'Client was closed and is not queryable',
+];
+
+/**
  * True for failures that say "not now" rather than "never": retriable framework errors (store
- * unavailable, timeouts, TransientConsumerError), refused or dropped connections, timeouts, and
+ * unavailable, timeouts, TransientConsumerError), refused or dropped connections (by code, by
+ * `pg`'s message for a broken client, or by mysql2's `fatal` flag), timeouts, and
  * SQL transient states (Postgres classes 08, 40, 53, 57P; MySQL deadlock and lock wait timeout).
  * A consumer retries these without end and never moves past the event.
  */
@@ -27,6 +38,10 @@ export function isTransient(error: unknown): boolean {
     if (code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT') return true;
   }
   if (errno === 1213 || errno === 1205) return true;
+  // mysql2 flags every error after which the connection is unusable (killed, lost) as fatal.
+  if ((error as { fatal?: unknown }).fatal === true) return true;
+  const message = (error as { message?: unknown }).message;
+  if (typeof message === 'string' && lostConnectionMessages.some((m) => message.startsWith(m))) return true;
   const cause = (error as { cause?: unknown }).cause;
   return cause !== undefined && cause !== error && isTransient(cause);
 }

@@ -29,6 +29,7 @@ import {
   Withdrawn,
 } from './bank';
 
+// #region projector
 /** Writes balances; records every sequence number it handled, and whether the head was reached. */
 @Projector({ batchSize: 250 })
 export class AccountProjector {
@@ -63,7 +64,7 @@ export class AccountProjector {
       );
   }
 }
-
+// #endregion projector
 /** Fails on deposits of a poisoned amount until `fixed` is set. */
 export class PoisonSwitch {
   fixed = false;
@@ -71,6 +72,7 @@ export class PoisonSwitch {
   seen: number[] = [];
 }
 
+// #region observer
 @Observer({ startFrom: 'beginning' })
 export class PickyObserver {
   constructor(private readonly poison: PoisonSwitch) {}
@@ -85,7 +87,7 @@ export class PickyObserver {
     this.poison.seen.push(published.sequenceNumber);
   }
 }
-
+// #endregion observer
 // --- a transfer saga over two accounts -------------------------------------------------------
 
 export class StartTransfer extends DomainCommand {
@@ -140,6 +142,7 @@ export class TransferSagaState extends SagaState {
   }
 }
 
+// #region saga
 /** Debits `from`, then credits `to`, then ends. */
 @Saga()
 export class TransferSaga {
@@ -165,3 +168,4 @@ export class TransferSaga {
     state.setEnded(true);
   }
 }
+// #endregion saga

@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { region, root } from './samples';
+import { main } from '../../examples/quickstart/quickstart';
+
+describe('README', () => {
+  it('shows the quickstart from examples/quickstart/quickstart.ts (checked by samples.unit.test.ts)', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    expect(readme).toContain('<!-- region: examples/quickstart/quickstart.ts#quickstart -->');
+    expect(region('examples/quickstart/quickstart.ts', 'quickstart').split('\n').length).toBeLessThanOrEqual(
+      40,
+    );
+  });
+
+  it('runs the quickstart: a command sent, a query answered', async () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    await expect(main()).resolves.toBe(1);
+    expect(log).toHaveBeenCalledWith('c1 = 1');
+    log.mockRestore();
+  });
+});
