@@ -1,15 +1,16 @@
-import { ConcurrencyError, HandlerReturnError, InvalidArgumentError } from '../errors';
+import { ConcurrencyError, HandlerReturnError } from '../errors';
 import { KeyedMutex } from '../internal/keyedMutex';
 import { describe } from '../internal/types';
 import { eventToAppend, publishedEvent } from '../messages/eventRecords';
 import { EventMessage, type CommandMessage } from '../messages/messages';
+import { Metadata } from '../messages/metadata';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
-import { DomainEvent } from '../messages/payloads';
+import type { DomainEvent } from '../messages/payloads';
 import type { ComponentDescriptor, HandlerDescriptor } from '../registry/descriptors';
 import type { InvocationContext } from '../registry/invocationContext';
 import { invoke } from '../registry/invoke';
-import type { EventStore } from '../stores/eventStore';
-import { alreadyInitialized, deleted, notInitialized } from './aggregateErrors';
+import type { EventStore, EventToAppend } from '../stores/eventStore';
+import { aggregateIdOf, checkEvents, checkLifecycle } from './commandRules';
 import { AggregateState } from './aggregateState';
 
 /** What the runtime needs from the bundle. */
@@ -20,6 +21,14 @@ export interface AggregateRuntimeDeps {
   /** Times a command is decided again after a ConcurrencyError from another writer. */
   readonly conflictRetries: number;
   readonly onSnapshotError?: (error: unknown) => void;
+}
+
+/** What a command decided: the handler's result, its events (as payloads and as records to append), the new state. */
+export interface Decision {
+  readonly result: unknown;
+  readonly events: readonly DomainEvent[];
+  readonly records: readonly EventToAppend[];
+  readonly state: AggregateState | undefined;
 }
 
 /** An aggregate's state as loaded: the state, its version, and the version of the snapshot used. */
@@ -48,12 +57,7 @@ export class AggregateRuntime {
   }
 
   async handle(message: CommandMessage, handler: HandlerDescriptor): Promise<unknown> {
-    const aggregateId = message.aggregateId;
-    if (typeof aggregateId !== 'string' || aggregateId.length === 0) {
-      throw new InvalidArgumentError(
-        `${message.payloadName}.getAggregateId() returned ${JSON.stringify(aggregateId)}; a domain command needs a non-empty aggregate id.`,
-      );
-    }
+    const aggregateId = aggregateIdOf(message);
     return this.mutex.run(message.lockId ?? aggregateId, async () => {
       for (let attempt = 0; ; attempt++) {
         try {
@@ -113,66 +117,60 @@ export class AggregateRuntime {
     return result;
   }
 
+  /**
+   * Runs the command on the aggregate as loaded, storing nothing: the lifecycle rules, the
+   * handler, and its events applied to the state. `decide` appends the result; the test fixtures
+   * use it as it is.
+   */
+  async execute(
+    message: CommandMessage,
+    handler: HandlerDescriptor,
+    aggregateId: string,
+    loaded: LoadedAggregate,
+    now: Date,
+  ): Promise<Decision> {
+    checkLifecycle(handler, aggregateId, loaded.version, loaded.state);
+    const result = await invoke(this.instance, handler, message.payload, {
+      ...this.deps.gateways,
+      message,
+      state: loaded.state,
+    });
+    const events = checkEvents(handler, result);
+    const records = events.map((event) => eventToAppend(event, this.deps.payloads, message, now));
+    let state = loaded.state;
+    for (const [i, event] of events.entries()) {
+      const record = records[i] as EventToAppend;
+      // The event's own metadata, as a reload from the store gives it: live and replayed state must agree.
+      state = await this.apply(
+        state,
+        new EventMessage(event, record.eventName, new Metadata(record.metadata), record.createdAt),
+      );
+    }
+    return { result: Array.isArray(result) ? events : events[0], events, records, state };
+  }
+
   private async decide(
     message: CommandMessage,
     handler: HandlerDescriptor,
     aggregateId: string,
   ): Promise<unknown> {
-    const { state, version, snapshotVersion } = await this.load(aggregateId);
-    const init = handler.options.init === true;
-    if (version === 0 && !init) throw notInitialized(handler, aggregateId);
-    if (version > 0 && init) throw alreadyInitialized(handler, aggregateId, version);
-    if (state?.isDeleted() === true) throw deleted(handler, aggregateId);
-
-    const result = await invoke(this.instance, handler, message.payload, {
-      ...this.deps.gateways,
-      message,
-      state,
+    const loaded = await this.load(aggregateId);
+    const decision = await this.execute(message, handler, aggregateId, loaded, new Date());
+    await this.deps.eventStore.append({
+      aggregateId,
+      expectedVersion: loaded.version,
+      events: decision.records,
     });
-    const events = this.checkEvents(handler, result);
-    const now = new Date();
-    const records = events.map((event) => eventToAppend(event, this.deps.payloads, message, now));
-    let next = state;
-    for (const [i, event] of events.entries()) {
-      const record = records[i];
-      if (record === undefined) continue;
-      next = await this.apply(next, new EventMessage(event, record.eventName, message.metadata, now));
-    }
-    await this.deps.eventStore.append({ aggregateId, expectedVersion: version, events: records });
-    const newVersion = version + events.length;
+    const newVersion = loaded.version + decision.events.length;
+    const { state } = decision;
     if (
       this.snapshotFrequency >= 0 &&
-      next !== undefined &&
-      newVersion - snapshotVersion >= this.snapshotFrequency
+      state !== undefined &&
+      newVersion - loaded.snapshotVersion >= this.snapshotFrequency
     ) {
-      await this.snapshot(aggregateId, newVersion, next);
+      await this.snapshot(aggregateId, newVersion, state);
     }
-    return Array.isArray(result) ? events : events[0];
-  }
-
-  private checkEvents(handler: HandlerDescriptor, result: unknown): DomainEvent[] {
-    const where = `${this.descriptor.name}.${handler.method}`;
-    const events = Array.isArray(result)
-      ? (result as unknown[])
-      : result === undefined || result === null
-        ? []
-        : [result];
-    if (events.length === 0) {
-      throw new HandlerReturnError(
-        `${where} returned no event; an @AggregateCommandHandler returns the event (or events) to append, or throws to reject the command.`,
-      );
-    }
-    for (const event of events) {
-      if (!(event instanceof DomainEvent)) {
-        throw new HandlerReturnError(`${where} returned ${describe(event)}; return DomainEvent instances.`);
-      }
-      if (!this.descriptor.byPayload.has(event.constructor)) {
-        throw new HandlerReturnError(
-          `${where} returned ${event.constructor.name}, which has no @EventSourcingHandler in ${this.descriptor.name}; add one.`,
-        );
-      }
-    }
-    return events as DomainEvent[];
+    return decision.result;
   }
 
   private async snapshot(aggregateId: string, version: number, state: AggregateState): Promise<void> {

@@ -9,7 +9,7 @@ import {
   type ErrorClass,
   type ErrorExpectation,
 } from './assertions/checks';
-import { count, explainListDifference } from './assertions/diff';
+import { count, countsDiffer, explainListDifference } from './assertions/diff';
 import { render } from './assertions/render';
 import { check, verifyChecks, type Check, type Execution } from './expectations';
 import { FixtureAssertionError } from './fixtureAssertionError';
@@ -31,8 +31,8 @@ abstract class AggregateChecks {
         const explanation = explainListDifference('event', expected, outcome.events);
         if (explanation === '') return;
         throw new FixtureAssertionError(
-          `expectEvents: ${outcome.subject} produced other events than expected ` +
-            `(expected ${count(expected.length, 'event')}, got ${outcome.events.length}).\n${explanation}`,
+          `expectEvents: ${outcome.subject} produced other events than expected` +
+            `${countsDiffer('event', expected.length, outcome.events.length)}.\n${explanation}`,
           { expected, actual: outcome.events },
         );
       }),
@@ -162,6 +162,7 @@ export class AggregateExpectations extends AggregateChecks implements PromiseLik
     super(execution, checks);
   }
 
+  /** Runs the scenario (once) and checks the expectations in order; resolves to the outcome. */
   then<R1 = AggregateOutcome, R2 = never>(
     onfulfilled?: ((outcome: AggregateOutcome) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
@@ -170,7 +171,9 @@ export class AggregateExpectations extends AggregateChecks implements PromiseLik
   }
 
   /** Runs the chain like `then(undefined, onrejected)`. */
-  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<AggregateOutcome | R> {
+  catch<R = never>(
+    onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null,
+  ): Promise<AggregateOutcome | R> {
     return this.then(undefined, onrejected);
   }
 }

@@ -1,28 +1,25 @@
 /**
- * Runs one aggregate scenario the way AggregateRuntime decides a command (load, lifecycle rules,
- * command handler, returned events checked and applied through the event sourcing handlers,
- * append checks), over an in-fixture stream of serialized events instead of a store, with the
+ * Runs one aggregate scenario through AggregateRuntime.execute (lifecycle rules, command handler,
+ * returned events checked and applied through the event sourcing handlers) plus the append checks, over an in-fixture stream of serialized events instead of a store, with the
  * fixture's clock. After each command it rebuilds the state from the stored events and compares
  * it with the state the command left, to catch state changed outside an @EventSourcingHandler.
  */
-import { alreadyInitialized, deleted, notInitialized } from '../aggregate/aggregateErrors';
 import { AggregateRuntime } from '../aggregate/aggregateRuntime';
-import { AggregateState } from '../aggregate/aggregateState';
-import { HandlerReturnError, InvalidArgumentError } from '../errors';
-import { describe } from '../internal/types';
-import { eventToAppend } from '../messages/eventRecords';
+import type { AggregateState } from '../aggregate/aggregateState';
+import { InvalidArgumentError } from '../errors';
 import { metadataFor } from '../messages/flow';
-import { CommandMessage, EventMessage, PublishedEvent } from '../messages/messages';
+import { CommandMessage, PublishedEvent } from '../messages/messages';
 import { Metadata } from '../messages/metadata';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
-import { DomainEvent, type DomainCommand, type Event } from '../messages/payloads';
+import type { DomainCommand, DomainEvent, Event } from '../messages/payloads';
 import type { ComponentDescriptor, HandlerDescriptor } from '../registry/descriptors';
-import { invoke } from '../registry/invoke';
 import type { EventToAppend } from '../stores/eventStore';
 import { InMemoryEventStore } from '../stores/inMemoryEventStore';
 import { validateAppend } from '../stores/validateAppend';
 import { count } from './assertions/diff';
-import { differences } from './assertions/equality';
+import { aggregateIdOf } from '../aggregate/commandRules';
+import type { Decision as RuntimeDecision } from '../aggregate/aggregateRuntime';
+import { checkStateChanges } from './aggregateRules';
 import type { ResourceSet } from './components';
 import { describeError, type HandlerOutcome } from './expectations';
 import { FixtureAssertionError } from './fixtureAssertionError';
@@ -168,7 +165,7 @@ class AggregateRun {
     );
     let aggregateId: string | undefined;
     try {
-      aggregateId = this.aggregateIdOf(message);
+      aggregateId = aggregateIdOf(message);
     } catch (error) {
       return { failed: true, error, state: (await this.load()).state };
     }
@@ -180,32 +177,20 @@ class AggregateRun {
       );
     }
     const loaded = await this.load();
-    let events: DomainEvent[];
-    let records: EventToAppend[];
-    let result: unknown;
-    let left: AggregateState | undefined;
+    let decision: RuntimeDecision;
     try {
-      const init = handler.options.init === true;
-      if (loaded.version === 0 && !init) throw notInitialized(handler, aggregateId);
-      if (loaded.version > 0 && init) throw alreadyInitialized(handler, aggregateId, loaded.version);
-      if (loaded.state?.isDeleted() === true) throw deleted(handler, aggregateId);
-      result = await invoke(this.instance, handler, command, {
-        commandGateway: this.gateways.commandGateway,
-        queryGateway: this.gateways.queryGateway,
+      decision = await this.runtime.execute(
         message,
-        state: loaded.state,
-      });
-      events = this.checkEvents(handler, result);
-      records = events.map((event) => eventToAppend(event, payloads, message, this.now));
-      validateAppend({ aggregateId, expectedVersion: loaded.version, events: records });
-      left = loaded.state;
-      for (const [i, event] of events.entries()) {
-        const eventName = records[i]?.eventName ?? '';
-        left = await this.runtime.apply(left, new EventMessage(event, eventName, message.metadata, this.now));
-      }
+        handler,
+        aggregateId,
+        { ...loaded, snapshotVersion: 0 },
+        this.now,
+      );
+      validateAppend({ aggregateId, expectedVersion: loaded.version, events: decision.records });
     } catch (error) {
       return { failed: true, error, state: (await this.load()).state };
     }
+    const { events, records, state: left, result } = decision;
     for (const [i, event] of events.entries()) {
       const record = records[i] as EventToAppend;
       serializeChecked(
@@ -217,12 +202,12 @@ class AggregateRun {
     }
     this.records.push(...records);
     const rebuilt = await this.load();
-    this.checkStateChanges(handler, command, rebuilt.state, left);
+    checkStateChanges(handler, command, rebuilt.state, left);
     this.checkSnapshot(rebuilt.state);
     return {
       failed: false,
       events,
-      result: Array.isArray(result) ? events : events[0],
+      result,
       state: rebuilt.state,
     };
   }
@@ -260,67 +245,6 @@ class AggregateRun {
     return { state, version };
   }
 
-  /** The command's aggregate id, checked as AggregateRuntime checks it. */
-  private aggregateIdOf(message: CommandMessage): string {
-    const aggregateId = message.aggregateId;
-    if (typeof aggregateId !== 'string' || aggregateId.length === 0) {
-      throw new InvalidArgumentError(
-        `${message.payloadName}.getAggregateId() returned ${JSON.stringify(aggregateId)}; a domain command needs a non-empty aggregate id.`,
-      );
-    }
-    return aggregateId;
-  }
-
-  /** What the command handler returned, as the events to append; the runtime's rules. */
-  private checkEvents(handler: HandlerDescriptor, result: unknown): DomainEvent[] {
-    const where = `${this.name}.${handler.method}`;
-    const events = Array.isArray(result)
-      ? (result as unknown[])
-      : result === undefined || result === null
-        ? []
-        : [result];
-    if (events.length === 0) {
-      throw new HandlerReturnError(
-        `${where} returned no event; an @AggregateCommandHandler returns the event (or events) to append, or throws to reject the command.`,
-      );
-    }
-    for (const event of events) {
-      if (!(event instanceof DomainEvent)) {
-        throw new HandlerReturnError(`${where} returned ${describe(event)}; return DomainEvent instances.`);
-      }
-      if (!this.scenario.descriptor.byPayload.has(event.constructor)) {
-        throw new HandlerReturnError(
-          `${where} returned ${event.constructor.name}, which has no @EventSourcingHandler in ${this.name}; add one.`,
-        );
-      }
-    }
-    return events as DomainEvent[];
-  }
-
-  /** Fails when the state the command left differs from the state its events rebuild. */
-  private checkStateChanges(
-    handler: HandlerDescriptor,
-    command: DomainCommand,
-    rebuilt: AggregateState | undefined,
-    left: AggregateState | undefined,
-  ): void {
-    const found = differences(rebuilt, left);
-    if (found.length === 0) return;
-    throw new FixtureAssertionError(
-      `Illegal state change in ${this.name}.${handler.method} (handling ${command.constructor.name}): ` +
-        'the state after the command differs from the state rebuilt from the events.\n' +
-        found
-          .map(
-            (d) =>
-              `  ${d.path === '' ? 'state' : d.path}: ${d.actual} after the command, ${d.expected} rebuilt from the events`,
-          )
-          .join('\n') +
-        '\nChange the state only in @EventSourcingHandler methods (a command handler decides and returns events; ' +
-        'it does not mutate the state it is given), and keep those handlers deterministic.',
-      { expected: rebuilt, actual: left },
-    );
-  }
-
   /** With snapshots on, the state must survive serialization as the snapshot does. */
   private checkSnapshot(state: AggregateState | undefined): void {
     const frequency = this.scenario.descriptor.options.snapshotFrequency;
@@ -333,9 +257,4 @@ class AggregateRun {
       `The state of ${this.name} (${state.constructor.name}, snapshotted every ${frequency} events)`,
     );
   }
-}
-
-/** True when `value` can be given as an aggregate state. */
-export function isAggregateState(value: unknown): value is AggregateState {
-  return value instanceof AggregateState;
 }

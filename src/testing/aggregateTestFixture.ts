@@ -4,7 +4,13 @@ import { InvalidArgumentError } from '../errors';
 import { describe } from '../internal/types';
 import type { Metadata } from '../messages/metadata';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
-import { DomainCommand, DomainEvent, type Command, type Query, type QueryResponse } from '../messages/payloads';
+import {
+  DomainCommand,
+  DomainEvent,
+  type Command,
+  type Query,
+  type QueryResponse,
+} from '../messages/payloads';
 import type { ComponentDescriptor } from '../registry/descriptors';
 import { AggregateWhen } from './aggregateResult';
 import { runAggregateScenario, type AggregateGiven } from './aggregateScenario';
@@ -46,7 +52,12 @@ export class AggregateTestFixture {
    * declared in a way the runtime cannot run.
    */
   static of(type: ComponentClass, options: FixtureOptions = {}): AggregateTestFixture {
-    const { registry, descriptor } = readComponent('AggregateTestFixture', type, ['aggregate'], options.payloads);
+    const { registry, descriptor } = readComponent(
+      'AggregateTestFixture',
+      type,
+      ['aggregate'],
+      options.payloads,
+    );
     return new AggregateTestFixture(descriptor, registry.payloads, new ResourceSet(options.resources));
   }
 
@@ -104,12 +115,12 @@ export class AggregateTestFixture {
 
   /** Registers a value the aggregate's constructor takes, under its injection token. */
   registerInjectableResource<T>(token: InjectionToken<T>, value: T): this {
-    this.resources.add(token as InjectionToken<unknown>, value);
+    this.resources.add(token, value);
     return this;
   }
 
   /** Stubs what commands the handlers send answer (an Error is thrown to the sender); unstubbed commands answer undefined. */
-  onCommand<C extends Command>(type: PayloadClass<C>, answer: StubAnswer<C, unknown>): this {
+  onCommand<C extends Command>(type: PayloadClass<C>, answer: StubAnswer<C>): this {
     this.stubs.push((gateways) => gateways.onCommand(type, answer));
     return this;
   }
@@ -149,7 +160,8 @@ export class AggregateTestFixture {
   }
 
   private checkEvent(event: unknown): void {
-    const handler = event instanceof DomainEvent ? this.descriptor.byPayload.get(event.constructor) : undefined;
+    const handler =
+      event instanceof DomainEvent ? this.descriptor.byPayload.get(event.constructor) : undefined;
     if (!(event instanceof DomainEvent)) {
       throw new InvalidArgumentError(`given() takes DomainEvent instances, got ${describe(event)}.`);
     }

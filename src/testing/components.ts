@@ -67,10 +67,12 @@ export function readComponent(
 export class ResourceSet {
   private readonly entries = new Map<InjectionToken<unknown>, unknown>();
 
+  /** Registers each of `resources` (instances under their class, or a map's entries under their token). */
   constructor(resources: Resources | undefined) {
     if (resources === undefined) return;
     if (resources instanceof Map) {
-      for (const [token, value] of resources) this.add(token, value);
+      const byToken = resources as ReadonlyMap<InjectionToken<unknown>, unknown>;
+      for (const [token, value] of byToken) this.add(token, value);
       return;
     }
     for (const instance of resources as readonly object[]) {
@@ -80,10 +82,11 @@ export class ResourceSet {
             'pass a Map to register values under other tokens.',
         );
       }
-      this.add(instance.constructor as InjectionToken<unknown>, instance);
+      this.add((instance as { constructor: new () => unknown }).constructor, instance);
     }
   }
 
+  /** Registers `value` under `token`; a later value for the same token replaces it. */
   add(token: InjectionToken<unknown>, value: unknown): void {
     this.entries.set(token, value);
   }

@@ -20,6 +20,8 @@ export interface HandlerOutcome {
 /** Runs a scenario the first time its result is asked for, and remembers the result. */
 export class Execution<O> {
   private promise: Promise<O> | undefined;
+  /** Where the test set the scenario up (its `when`), for failures no expectation asked for. */
+  readonly callSite: string | undefined = callSite();
 
   constructor(private readonly scenario: () => Promise<O>) {}
 
@@ -55,7 +57,7 @@ export async function verifyChecks<O extends HandlerOutcome>(
   execution: Execution<O>,
   checks: readonly Check<O>[],
 ): Promise<O> {
-  const first = checks[0]?.callSite;
+  const first = checks[0]?.callSite ?? execution.callSite;
   let outcome: O;
   try {
     outcome = await execution.result();

@@ -14,7 +14,12 @@ export type { SagaOutcome, SagaInstanceView } from './sagaScenario';
 export { ProjectorTestFixture, type ProjectorFixtureOptions } from './projectorTestFixture';
 export { ProjectorExpectations } from './projectorResult';
 export type { ProjectorOutcome } from './projectorScenario';
-export { published, PublishedEventSpec, type PublishedEventOptions, type PublishableEvent } from './publishedEvents';
+export {
+  published,
+  PublishedEventSpec,
+  type PublishedEventOptions,
+  type PublishableEvent,
+} from './publishedEvents';
 export { RecordingGateways, type PayloadClass, type StubAnswer } from './recordingGateways';
 export type { ComponentClass, FixtureOptions, Resources } from './components';
 export type { HandlerOutcome } from './expectations';

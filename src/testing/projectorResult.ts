@@ -58,6 +58,7 @@ export class ProjectorExpectations implements PromiseLike<ProjectorOutcome> {
     return this.next(check(verifyNoDispatchedCommands));
   }
 
+  /** Runs the scenario (once) and checks the expectations in order; resolves to the outcome. */
   then<R1 = ProjectorOutcome, R2 = never>(
     onfulfilled?: ((outcome: ProjectorOutcome) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
@@ -66,7 +67,9 @@ export class ProjectorExpectations implements PromiseLike<ProjectorOutcome> {
   }
 
   /** Runs the chain like `then(undefined, onrejected)`. */
-  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<ProjectorOutcome | R> {
+  catch<R = never>(
+    onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null,
+  ): Promise<ProjectorOutcome | R> {
     return this.then(undefined, onrejected);
   }
 

@@ -80,7 +80,13 @@ export async function runProjectorScenario(scenario: ProjectorScenario): Promise
       await handleGivens(' on the second pass');
     } catch (error) {
       const cause = error instanceof FixtureAssertionError ? error.cause : error;
-      return { subject, failed: true, error: cause, dispatchedCommands: gateways.dispatchedCommands, handled: true };
+      return {
+        subject,
+        failed: true,
+        error: cause,
+        dispatchedCommands: gateways.dispatchedCommands,
+        handled: true,
+      };
     }
     if (when.readModel !== undefined) {
       const second: unknown = await when.readModel();
@@ -94,7 +100,13 @@ export async function runProjectorScenario(scenario: ProjectorScenario): Promise
         );
       }
     }
-    return { subject, failed: false, error: undefined, dispatchedCommands: gateways.dispatchedCommands, handled: true };
+    return {
+      subject,
+      failed: false,
+      error: undefined,
+      dispatchedCommands: gateways.dispatchedCommands,
+      handled: true,
+    };
   }
   await handleGivens('');
   gateways.clear();
@@ -106,5 +118,11 @@ export async function runProjectorScenario(scenario: ProjectorScenario): Promise
   } catch (error) {
     return { subject, failed: true, error, dispatchedCommands: gateways.dispatchedCommands, handled };
   }
-  return { subject, failed: false, error: undefined, dispatchedCommands: gateways.dispatchedCommands, handled };
+  return {
+    subject,
+    failed: false,
+    error: undefined,
+    dispatchedCommands: gateways.dispatchedCommands,
+    handled,
+  };
 }

@@ -60,7 +60,12 @@ export class ProjectorTestFixture {
       ['projector', 'observer'],
       options.payloads,
     );
-    return new ProjectorTestFixture(descriptor, registry.payloads, new ResourceSet(options.resources), options);
+    return new ProjectorTestFixture(
+      descriptor,
+      registry.payloads,
+      new ResourceSet(options.resources),
+      options,
+    );
   }
 
   /**
@@ -90,12 +95,12 @@ export class ProjectorTestFixture {
 
   /** Registers a value the component's constructor takes, under its injection token. */
   registerInjectableResource<T>(token: InjectionToken<T>, value: T): this {
-    this.resources.add(token as InjectionToken<unknown>, value);
+    this.resources.add(token, value);
     return this;
   }
 
   /** Stubs what a command the handlers send returns (an Error is thrown); unstubbed commands return undefined. */
-  onCommand<C extends Command>(type: PayloadClass<C>, answer: StubAnswer<C, unknown>): this {
+  onCommand<C extends Command>(type: PayloadClass<C>, answer: StubAnswer<C>): this {
     this.stubs.push((gateways) => gateways.onCommand(type, answer));
     return this;
   }
@@ -120,7 +125,9 @@ export class ProjectorTestFixture {
    */
   whenReplayedTwice(readModel?: () => unknown): ProjectorExpectations {
     if (this.givens.length === 0) {
-      throw new InvalidArgumentError('whenReplayedTwice() replays the given events; give some with given(...).');
+      throw new InvalidArgumentError(
+        'whenReplayedTwice() replays the given events; give some with given(...).',
+      );
     }
     return this.run({ kind: 'replayedTwice', readModel });
   }

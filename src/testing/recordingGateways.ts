@@ -15,7 +15,10 @@ export type PayloadClass<T> = abstract new (...args: any[]) => T;
  * function is called with the command (or query) and its result (or throw) is the answer, and any
  * other value is returned as it is.
  */
-export type StubAnswer<P, R> = R | Error | ((payload: P) => R | Promise<R>);
+export type StubAnswer<P, R = StubValue> = R | Error | ((payload: P) => R | Promise<R>);
+
+/** Any value a command stub can return (spelled out so that a function stub gets its parameter typed). */
+export type StubValue = string | number | boolean | bigint | symbol | object | null | undefined;
 
 /**
  * Real `CommandGateway` and `QueryGateway` instances over a bus that records what is sent instead
@@ -38,17 +41,14 @@ export class RecordingGateways {
   }
 
   /** Stubs what commands of `type` (or a subclass) answer; the last stub for a class wins. */
-  onCommand<C extends Command>(type: PayloadClass<C>, answer: StubAnswer<C, unknown>): this {
-    this.bus.commandStubs.set(type, answer as StubAnswer<unknown, unknown>);
+  onCommand<C extends Command>(type: PayloadClass<C>, answer: StubAnswer<C>): this {
+    this.bus.commandStubs.set(type, answer);
     return this;
   }
 
   /** Stubs what queries of `type` (or a subclass) answer: a `Single.of(...)`, `Multiple.of(...)`, an error or a function. */
-  onQuery<Q extends Query>(
-    type: PayloadClass<Q>,
-    answer: StubAnswer<Q, QueryResponse<unknown>>,
-  ): this {
-    this.bus.queryStubs.set(type, answer as StubAnswer<unknown, unknown>);
+  onQuery<Q extends Query>(type: PayloadClass<Q>, answer: StubAnswer<Q, QueryResponse<unknown>>): this {
+    this.bus.queryStubs.set(type, answer);
     return this;
   }
 

@@ -142,6 +142,7 @@ export class SagaExpectations extends SagaChecks implements PromiseLike<SagaOutc
     super(execution, checks);
   }
 
+  /** Runs the scenario (once) and checks the expectations in order; resolves to the outcome. */
   then<R1 = SagaOutcome, R2 = never>(
     onfulfilled?: ((outcome: SagaOutcome) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,

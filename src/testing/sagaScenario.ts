@@ -142,9 +142,7 @@ class SagaConsumer {
   /** Handles `stored` when the saga reads its context and has a handler for it, and commits what changed. */
   async handle(stored: StoredEvent): Promise<ProcessedEvent> {
     const relevant = this.reads(stored);
-    const processed = relevant
-      ? await this.processor.process(stored)
-      : { sagaUpserts: [], sagaDeletes: [] };
+    const processed = relevant ? await this.processor.process(stored) : { sagaUpserts: [], sagaDeletes: [] };
     const state = await this.store.commit({
       consumerId: this.consumerId,
       owner,
@@ -182,6 +180,8 @@ class SagaConsumer {
   }
 
   private reads(stored: StoredEvent): boolean {
-    return consumes(this.descriptor.options.contexts, stored.context) && this.processor.handles(stored.eventName);
+    return (
+      consumes(this.descriptor.options.contexts, stored.context) && this.processor.handles(stored.eventName)
+    );
   }
 }

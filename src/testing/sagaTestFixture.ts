@@ -82,7 +82,7 @@ export class SagaTestFixture {
 
   /** Registers a value the saga's constructor takes, under its injection token. */
   registerInjectableResource<T>(token: InjectionToken<T>, value: T): this {
-    this.resources.add(token as InjectionToken<unknown>, value);
+    this.resources.add(token, value);
     return this;
   }
 
@@ -90,7 +90,7 @@ export class SagaTestFixture {
    * Stubs what a dispatched command of `type` (or a subclass) returns to the saga: a value, an
    * Error to throw, or a function of the command. Unstubbed commands return undefined.
    */
-  onCommand<C extends Command>(type: PayloadClass<C>, answer: StubAnswer<C, unknown>): this {
+  onCommand<C extends Command>(type: PayloadClass<C>, answer: StubAnswer<C>): this {
     this.stubs.push((gateways) => gateways.onCommand(type, answer));
     return this;
   }

@@ -160,7 +160,7 @@ describe('AggregateTestFixture', () => {
       await counter()
         .givenNoPriorActivity()
         .when(new CreateCounter('c1'))
-        .expectEvents(new CounterCreated('c1', expect.any(Date)));
+        .expectEvents(new CounterCreated('c1', expect.any(Date) as Date));
     });
 
     it('expectEventsMatching passes when the predicate returns true', async () => {
@@ -282,17 +282,25 @@ describe('AggregateTestFixture', () => {
 
     it('rejects givens and commands the aggregate does not handle', () => {
       const fixture = AggregateTestFixture.of(AccountAggregate);
-      expect(() => fixture.given(new CounterCreated('c1', noon))).toThrow(/no @EventSourcingHandler for CounterCreated/);
+      expect(() => fixture.given(new CounterCreated('c1', noon))).toThrow(
+        /no @EventSourcingHandler for CounterCreated/,
+      );
       expect(() => fixture.when(new Increment('c1'))).toThrow(/no @AggregateCommandHandler for Increment/);
-      expect(() => fixture.given({ accountId: 'a1' } as unknown as DomainEvent)).toThrow(InvalidArgumentError);
+      expect(() => fixture.given({ accountId: 'a1' } as unknown as DomainEvent)).toThrow(
+        InvalidArgumentError,
+      );
     });
 
     it('rejects givenNoPriorActivity mixed with given steps', () => {
       expect(() =>
-        AggregateTestFixture.of(AccountAggregate).given(new AccountOpened('a1', 'ann', openedAt)).givenNoPriorActivity(),
+        AggregateTestFixture.of(AccountAggregate)
+          .given(new AccountOpened('a1', 'ann', openedAt))
+          .givenNoPriorActivity(),
       ).toThrow(InvalidArgumentError);
       expect(() =>
-        AggregateTestFixture.of(AccountAggregate).givenNoPriorActivity().given(new AccountOpened('a1', 'ann', openedAt)),
+        AggregateTestFixture.of(AccountAggregate)
+          .givenNoPriorActivity()
+          .given(new AccountOpened('a1', 'ann', openedAt)),
       ).toThrow(InvalidArgumentError);
     });
 
@@ -377,7 +385,9 @@ describe('AggregateTestFixture', () => {
           .when(new IncrementSloppily('c1'))
           .expectEvents(new Incremented('c1', 1)),
       );
-      expect(error.message).toContain('Illegal state change in CounterAggregate.sloppy (handling IncrementSloppily)');
+      expect(error.message).toContain(
+        'Illegal state change in CounterAggregate.sloppy (handling IncrementSloppily)',
+      );
       expect(error.message).toContain('count: 101 after the command, 1 rebuilt from the events');
     });
 
@@ -388,7 +398,9 @@ describe('AggregateTestFixture', () => {
           .when(new TagCounter('c1', 'red'))
           .expectEvents(new Tagged('c1', new Tag('red'))),
       );
-      expect(error.message).toContain('CounterAggregate.tag returned event 1 (Tagged), which does not survive serialization');
+      expect(error.message).toContain(
+        'CounterAggregate.tag returned event 1 (Tagged), which does not survive serialization',
+      );
       expect(error.message).toContain("tag: Tag { label: 'red' } comes back as { label: 'red' }");
       expect(error.message).toContain('{ payloads: [...] }');
     });
@@ -416,7 +428,10 @@ describe('AggregateTestFixture', () => {
 
     it('hands the command handler a state rebuilt from serialized events, not the given instances', async () => {
       const given = new Tagged('c1', new Tag('blue'));
-      const outcome = await AggregateTestFixture.of(CounterAggregate, { resources: [new Limits(1)], payloads: [Tag] })
+      const outcome = await AggregateTestFixture.of(CounterAggregate, {
+        resources: [new Limits(1)],
+        payloads: [Tag],
+      })
         .given(new CounterCreated('c1', noon), given)
         .when(new Increment('c1'))
         .expectSuccessfulHandlerExecution();
@@ -444,9 +459,13 @@ describe('AggregateTestFixture', () => {
         }
       }
       const error = await assertionFailureOf(
-        AggregateTestFixture.of(Snapshotted).when(new CreateCounter('c1')).expectEvents(new CounterCreated('c1', noon)),
+        AggregateTestFixture.of(Snapshotted)
+          .when(new CreateCounter('c1'))
+          .expectEvents(new CounterCreated('c1', noon)),
       );
-      expect(error.message).toContain('The state of Snapshotted (BoxedState, snapshotted every 1 events) does not survive');
+      expect(error.message).toContain(
+        'The state of Snapshotted (BoxedState, snapshotted every 1 events) does not survive',
+      );
       await AggregateTestFixture.of(Snapshotted, { payloads: [Box] })
         .when(new CreateCounter('c1'))
         .expectEvents(new CounterCreated('c1', noon));
@@ -459,19 +478,21 @@ describe('AggregateTestFixture', () => {
           .when(new Deposit('a1', 1))
           .expectEvents(new Deposited('a1', 1)),
       );
-      expect(error.message).toContain('givenCommands(): command 2 (Withdraw) failed with InsufficientFundsError');
+      expect(error.message).toContain(
+        'givenCommands(): command 2 (Withdraw) failed with InsufficientFundsError',
+      );
     });
   });
 
   describe('laziness', () => {
     it('runs nothing until a chain is awaited, and the command once per when', async () => {
       let reads = 0;
-      const limits = {
+      const limits: Limits = {
         get max(): number {
           reads++;
           return 10;
         },
-      } as Limits;
+      };
       const fixture = AggregateTestFixture.of(CounterAggregate).registerInjectableResource(Limits, limits);
       const when = fixture.given(new CounterCreated('c1', noon)).when(new Increment('c1'));
       const chain = when.expectEvents(new Incremented('c1', 1));
@@ -484,7 +505,10 @@ describe('AggregateTestFixture', () => {
     });
 
     it('runs several whens from the same givens independently', async () => {
-      const fixture = AggregateTestFixture.of(AccountAggregate).given(new AccountOpened('a1', 'ann', openedAt), new Deposited('a1', 10));
+      const fixture = AggregateTestFixture.of(AccountAggregate).given(
+        new AccountOpened('a1', 'ann', openedAt),
+        new Deposited('a1', 10),
+      );
       await fixture.when(new Withdraw('a1', 10)).expectEvents(new Withdrawn('a1', 10));
       await fixture.when(new Withdraw('a1', 11)).expectException(InsufficientFundsError);
       await fixture.when(new Deposit('a1', 1)).expectState((s: AccountState) => s.balance === 11);

@@ -51,13 +51,16 @@ describe('fixture equality', () => {
   });
 
   it('lets matchers decide', () => {
-    expect(deepEqual(new Point(expect.any(Number)), new Point(3))).toBe(true);
-    expect(deepEqual(new Point(expect.any(String)), new Point(3))).toBe(false);
+    expect(deepEqual(new Point(expect.any(Number) as number), new Point(3))).toBe(true);
+    expect(deepEqual(new Point(expect.any(String) as number), new Point(3))).toBe(false);
   });
 
   it('names every differing field with its path and both values', () => {
     expect(
-      differences({ a: [new Point(1, 2)], m: new Map([['k', 1]]) }, { a: [new Point(1, 3)], m: new Map([['k', 2]]), z: true }),
+      differences(
+        { a: [new Point(1, 2)], m: new Map([['k', 1]]) },
+        { a: [new Point(1, 3)], m: new Map([['k', 2]]), z: true },
+      ),
     ).toEqual([
       { path: 'a[0].y', expected: '2', actual: '3' },
       { path: "m.get('k')", expected: '1', actual: '2' },
@@ -72,7 +75,15 @@ describe('fixture equality', () => {
   it('explains a difference with the fields and a line diff', () => {
     const text = explainDifference(new Deposited('a1', 5), new Deposited('a1', 6));
     expect(text).toBe(
-      ['  amount: expected 5, got 6', '', '  Deposited {', "    accountId: 'a1',", '-   amount: 5', '+   amount: 6', '  }'].join('\n'),
+      [
+        '  amount: expected 5, got 6',
+        '',
+        '  Deposited {',
+        "    accountId: 'a1',",
+        '-   amount: 5',
+        '+   amount: 6',
+        '  }',
+      ].join('\n'),
     );
     expect(explainDifference(new Deposited('a1', 5), new Deposited('a1', 5))).toBe('');
   });

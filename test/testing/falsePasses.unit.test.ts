@@ -20,14 +20,31 @@ import {
   Withdraw,
   Withdrawn,
 } from '../domain/bank';
-import { AccountProjector, PickyObserver, PoisonSwitch, TransferSaga, TransferSagaState, TransferStarted } from '../domain/bankConsumers';
-import { CounterAggregate, CounterCreated, FindLimit, IncrementChecked, Limits, NotifyLimitNear } from './counterDomain';
+import {
+  AccountProjector,
+  PickyObserver,
+  PoisonSwitch,
+  TransferSaga,
+  TransferSagaState,
+  TransferStarted,
+} from '../domain/bankConsumers';
+import {
+  CounterAggregate,
+  CounterCreated,
+  FindLimit,
+  IncrementChecked,
+  Limits,
+  NotifyLimitNear,
+} from './counterDomain';
 import { assertionFailureOf } from './support';
 
 const openedAt = new Date('2026-01-01T00:00:00Z');
 
 function account() {
-  return AggregateTestFixture.of(AccountAggregate).given(new AccountOpened('a1', 'ann', openedAt), new Deposited('a1', 30));
+  return AggregateTestFixture.of(AccountAggregate).given(
+    new AccountOpened('a1', 'ann', openedAt),
+    new Deposited('a1', 30),
+  );
 }
 
 /** A chain that must fail, and fragments its message must contain. */
@@ -45,22 +62,38 @@ describe('AggregateTestFixture expectations fail when they should', () => {
     [
       'expectEvents: a field differs',
       () => account().when(new Withdraw('a1', 20)).expectEvents(new Withdrawn('a1', 25)),
-      ['expectEvents: the command Withdraw produced other events than expected', 'event 1 (Withdrawn): amount: expected 25, got 20', '-     amount: 25', '+     amount: 20'],
+      [
+        'expectEvents: the command Withdraw produced other events than expected',
+        'event 1 (Withdrawn): amount: expected 25, got 20',
+        '-     amount: 25',
+        '+     amount: 20',
+      ],
     ],
     [
       'expectEvents: the class differs',
       () => account().when(new Withdraw('a1', 20)).expectEvents(new Deposited('a1', 20)),
-      ["event 1: expected Deposited { accountId: 'a1', amount: 20 }, got Withdrawn { accountId: 'a1', amount: 20 }", '-   Deposited {', '+   Withdrawn {'],
+      [
+        "event 1: expected Deposited { accountId: 'a1', amount: 20 }, got Withdrawn { accountId: 'a1', amount: 20 }",
+        '-   Deposited {',
+        '+   Withdrawn {',
+      ],
     ],
     [
       'expectEvents: an optional field is set on one side only',
-      () => account().when(new Withdraw('a1', 20)).expectEvents(new Withdrawn('a1', 20, 't1')),
+      () =>
+        account()
+          .when(new Withdraw('a1', 20))
+          .expectEvents(new Withdrawn('a1', 20, 't1')),
       ["event 1 (Withdrawn): transferId: expected 't1', got (absent)"],
     ],
     [
       'expectEvents: an event is missing',
-      () => account().when(new Withdraw('a1', 20)).expectEvents(new Withdrawn('a1', 20), new Withdrawn('a1', 1)),
-      ['(expected 2 events, got 1)', "event 2: expected Withdrawn { accountId: 'a1', amount: 1 }, but there is none"],
+      () =>
+        account().when(new Withdraw('a1', 20)).expectEvents(new Withdrawn('a1', 20), new Withdrawn('a1', 1)),
+      [
+        '(expected 2 events, got 1)',
+        "event 2: expected Withdrawn { accountId: 'a1', amount: 1 }, but there is none",
+      ],
     ],
     [
       'expectEvents: an extra event',
@@ -70,17 +103,29 @@ describe('AggregateTestFixture expectations fail when they should', () => {
     [
       'expectEvents: the command failed',
       () => account().when(new Withdraw('a1', 50)).expectEvents(new Withdrawn('a1', 50)),
-      ['The command Withdraw failed with InsufficientFundsError: "Account a1 has 30, cannot withdraw 50"', 'expectException(InsufficientFundsError)'],
+      [
+        'The command Withdraw failed with InsufficientFundsError: "Account a1 has 30, cannot withdraw 50"',
+        'expectException(InsufficientFundsError)',
+      ],
     ],
     [
       'expectEvents: a matcher does not match',
-      () => account().when(new Withdraw('a1', 20)).expectEvents(new Withdrawn('a1', expect.any(String))),
+      () =>
+        account()
+          .when(new Withdraw('a1', 20))
+          .expectEvents(new Withdrawn('a1', expect.any(String) as number)),
       ['amount: expected Any<String>, got 20'],
     ],
     [
       'expectEventsMatching: the predicate returns false',
-      () => account().when(new Withdraw('a1', 20)).expectEventsMatching((events) => events.length === 2),
-      ['expectEventsMatching: the predicate returned false (not true)', "event 1: Withdrawn { accountId: 'a1', amount: 20 }"],
+      () =>
+        account()
+          .when(new Withdraw('a1', 20))
+          .expectEventsMatching((events) => events.length === 2),
+      [
+        'expectEventsMatching: the predicate returned false (not true)',
+        "event 1: Withdrawn { accountId: 'a1', amount: 20 }",
+      ],
     ],
     [
       'expectEventsMatching: the predicate returns nothing',
@@ -98,7 +143,9 @@ describe('AggregateTestFixture expectations fail when they should', () => {
     [
       'expectException: the command succeeded',
       () => account().when(new Withdraw('a1', 20)).expectException(InsufficientFundsError),
-      ['expectException: expected the command Withdraw to fail with InsufficientFundsError, but it succeeded'],
+      [
+        'expectException: expected the command Withdraw to fail with InsufficientFundsError, but it succeeded',
+      ],
     ],
     [
       'expectException: another error class',
@@ -107,8 +154,11 @@ describe('AggregateTestFixture expectations fail when they should', () => {
     ],
     [
       'expectException: the message does not contain the text',
-      () => account().when(new Withdraw('a1', 50)).expectException(InsufficientFundsError, 'cannot withdraw 60'),
-      ['failed with InsufficientFundsError as expected, but its message does not contain "cannot withdraw 60"'],
+      () =>
+        account().when(new Withdraw('a1', 50)).expectException(InsufficientFundsError, 'cannot withdraw 60'),
+      [
+        'failed with InsufficientFundsError as expected, but its message does not contain "cannot withdraw 60"',
+      ],
     ],
     [
       'expectException: the message does not match the RegExp',
@@ -117,17 +167,29 @@ describe('AggregateTestFixture expectations fail when they should', () => {
     ],
     [
       'expectException: the predicate is not met',
-      () => account().when(new Withdraw('a1', 50)).expectException(InsufficientFundsError, (e) => e.balance === 0),
+      () =>
+        account()
+          .when(new Withdraw('a1', 50))
+          .expectException(InsufficientFundsError, (e) => e.balance === 0),
       ['the predicate did not return true for it'],
     ],
     [
       'expectState: the assertion returns false',
-      () => account().when(new Withdraw('a1', 20)).expectState((s: AccountState) => s.balance === 0),
-      ['expectState: the assertion returned false for the state after the command Withdraw', "AccountState { balance: 10, deleted: false, owner: 'ann' }"],
+      () =>
+        account()
+          .when(new Withdraw('a1', 20))
+          .expectState((s: AccountState) => s.balance === 0),
+      [
+        'expectState: the assertion returned false for the state after the command Withdraw',
+        "AccountState { balance: 10, deleted: false, owner: 'ann' }",
+      ],
     ],
     [
       'expectState: the command failed and the chain did not expect it',
-      () => account().when(new Withdraw('a1', 50)).expectState((s: AccountState) => s.balance === 30),
+      () =>
+        account()
+          .when(new Withdraw('a1', 50))
+          .expectState((s: AccountState) => s.balance === 30),
       ['The command Withdraw failed with InsufficientFundsError'],
     ],
     [
@@ -157,7 +219,10 @@ describe('AggregateTestFixture expectations fail when they should', () => {
           .given(new CounterCreated('c1', openedAt))
           .when(new IncrementChecked('c1', 5))
           .expectDispatchedCommands(new NotifyLimitNear('c1', 4)),
-      ['expectDispatchedCommands: the command IncrementChecked sent other commands than expected', 'command 1 (NotifyLimitNear): count: expected 4, got 5'],
+      [
+        'expectDispatchedCommands: the command IncrementChecked sent other commands than expected',
+        'command 1 (NotifyLimitNear): count: expected 4, got 5',
+      ],
     ],
     [
       'expectDispatchedCommands: nothing was sent',
@@ -172,79 +237,125 @@ describe('AggregateTestFixture expectations fail when they should', () => {
           .given(new CounterCreated('c1', openedAt))
           .when(new IncrementChecked('c1', 5))
           .expectNoDispatchedCommands(),
-      ["expectNoDispatchedCommands: the command IncrementChecked sent 1 command:", "NotifyLimitNear { count: 5, id: 'c1' }"],
+      [
+        'expectNoDispatchedCommands: the command IncrementChecked sent 1 command:',
+        "NotifyLimitNear { count: 5, id: 'c1' }",
+      ],
     ],
     [
       'a later expectation fails after earlier ones passed',
-      () => account().when(new CloseAccount('a1')).expectEvents(new AccountClosed('a1')).expectDeleted().expectState(() => false),
+      () =>
+        account()
+          .when(new CloseAccount('a1'))
+          .expectEvents(new AccountClosed('a1'))
+          .expectDeleted()
+          .expectState(() => false),
       ['expectState: the assertion returned false'],
     ],
     [
       'an init command fails on an existing aggregate',
-      () => account().when(new OpenAccount('a1', 'ann')).expectEvents(new AccountOpened('a1', 'ann', openedAt)),
+      () =>
+        account()
+          .when(new OpenAccount('a1', 'ann'))
+          .expectEvents(new AccountOpened('a1', 'ann', openedAt)),
       ['The command OpenAccount failed with AggregateInitializedError'],
     ],
   ]);
 
   it('points the failure at the test line that asked for the expectation', async () => {
-    const error = await assertionFailureOf(account().when(new Withdraw('a1', 20)).expectEvents(new Withdrawn('a1', 1)));
+    const error = await assertionFailureOf(
+      account().when(new Withdraw('a1', 20)).expectEvents(new Withdrawn('a1', 1)),
+    );
     const firstFrame = (error.stack ?? '').split('\n').find((line) => line.trimStart().startsWith('at '));
     expect(firstFrame).toContain('falsePasses.unit.test.ts');
   });
 
   it('keeps expected and actual on the error', async () => {
-    const error = await assertionFailureOf(account().when(new Withdraw('a1', 20)).expectEvents(new Withdrawn('a1', 1)));
+    const error = await assertionFailureOf(
+      account().when(new Withdraw('a1', 20)).expectEvents(new Withdrawn('a1', 1)),
+    );
     expect(error.expected).toEqual([new Withdrawn('a1', 1)]);
     expect(error.actual).toEqual([new Withdrawn('a1', 20)]);
   });
 });
 
 describe('SagaTestFixture expectations fail when they should', () => {
-  const started = () => SagaTestFixture.of(TransferSaga).givenPublished(new TransferStarted('t1', 'a1', 'a2', 30));
+  const started = () =>
+    SagaTestFixture.of(TransferSaga).givenPublished(new TransferStarted('t1', 'a1', 'a2', 30));
   failsAsExpected([
     [
       'expectActiveSagas: another count',
-      () => started().whenPublished(new Withdrawn('a1', 30, 't1')).expectActiveSagas(2),
-      ['expectActiveSagas: expected 2 active sagas after TransferSaga handling Withdrawn, got 1', "associations { creditAccount: 'a2', transferId: 't1' }"],
+      () =>
+        started()
+          .whenPublished(new Withdrawn('a1', 30, 't1'))
+          .expectActiveSagas(2),
+      [
+        'expectActiveSagas: expected 2 active sagas after TransferSaga handling Withdrawn, got 1',
+        "associations { creditAccount: 'a2', transferId: 't1' }",
+      ],
     ],
     [
       'expectAssociationWith: no such association',
-      () => started().whenPublished(new Withdrawn('a1', 30, 't1')).expectAssociationWith('creditAccount', 'a1'),
+      () =>
+        started()
+          .whenPublished(new Withdrawn('a1', 30, 't1'))
+          .expectAssociationWith('creditAccount', 'a1'),
       ['expectAssociationWith: no active saga is associated with creditAccount = "a1"'],
     ],
     [
       'expectNoAssociationWith: the association is there',
-      () => started().whenPublished(new Withdrawn('a1', 30, 't1')).expectNoAssociationWith('transferId', 't1'),
+      () =>
+        started()
+          .whenPublished(new Withdrawn('a1', 30, 't1'))
+          .expectNoAssociationWith('transferId', 't1'),
       ['expectNoAssociationWith: an active saga is still associated with transferId = "t1"'],
     ],
     [
       'expectDispatchedCommands: another command',
-      () => started().whenPublished(new Withdrawn('a1', 30, 't1')).expectDispatchedCommands(new CreditTransfer('a2', 31, 't1')),
+      () =>
+        started()
+          .whenPublished(new Withdrawn('a1', 30, 't1'))
+          .expectDispatchedCommands(new CreditTransfer('a2', 31, 't1')),
       ['command 1 (CreditTransfer): amount: expected 31, got 30'],
     ],
     [
       'expectDispatchedCommands: the event reached no instance',
-      () => started().whenPublished(new Withdrawn('a1', 30, 't9')).expectDispatchedCommands(new CreditTransfer('a2', 30, 't9')),
+      () =>
+        started()
+          .whenPublished(new Withdrawn('a1', 30, 't9'))
+          .expectDispatchedCommands(new CreditTransfer('a2', 30, 't9')),
       ['(expected 1 command, got 0)'],
     ],
     [
       'expectNoDispatchedCommands: a command was sent',
-      () => started().whenPublished(new Withdrawn('a1', 30, 't1')).expectNoDispatchedCommands(),
+      () =>
+        started()
+          .whenPublished(new Withdrawn('a1', 30, 't1'))
+          .expectNoDispatchedCommands(),
       ['expectNoDispatchedCommands: TransferSaga handling Withdrawn sent 1 command'],
     ],
     [
       'expectEnded: the instance goes on',
-      () => started().whenPublished(new Withdrawn('a1', 30, 't1')).expectEnded(),
+      () =>
+        started()
+          .whenPublished(new Withdrawn('a1', 30, 't1'))
+          .expectEnded(),
       ['expectEnded: the saga instance that handled Withdrawn did not end', "step: 'crediting'"],
     ],
     [
       'expectEnded: no instance handled the event',
-      () => started().whenPublished(new TransferCredited('a2', 30, 't9')).expectEnded(),
+      () =>
+        started()
+          .whenPublished(new TransferCredited('a2', 30, 't9'))
+          .expectEnded(),
       ['expectEnded: no saga instance handled TransferCredited'],
     ],
     [
       'expectState: the assertion returns false',
-      () => started().whenPublished(new Withdrawn('a1', 30, 't1')).expectState((s: TransferSagaState) => s.step === 'done'),
+      () =>
+        started()
+          .whenPublished(new Withdrawn('a1', 30, 't1'))
+          .expectState((s: TransferSagaState) => s.step === 'done'),
       ['expectState: the assertion returned false for the saga state after TransferSaga handling Withdrawn'],
     ],
     [
@@ -258,7 +369,10 @@ describe('SagaTestFixture expectations fail when they should', () => {
     ],
     [
       'expectException: the handler succeeded',
-      () => started().whenPublished(new Withdrawn('a1', 30, 't1')).expectException(Error),
+      () =>
+        started()
+          .whenPublished(new Withdrawn('a1', 30, 't1'))
+          .expectException(Error),
       ['expectException: expected TransferSaga handling Withdrawn to fail with Error, but it succeeded'],
     ],
     [
@@ -277,8 +391,14 @@ describe('ProjectorTestFixture expectations fail when they should', () => {
   failsAsExpected([
     [
       'a handler that throws fails the awaited result',
-      () => ProjectorTestFixture.of(PickyObserver, { resources: [new PoisonSwitch()] }).whenPublished(new Deposited('a1', 13)),
-      ['PickyObserver handling Deposited failed with RangeError: "13 is unlucky"', 'expectException(RangeError)'],
+      () =>
+        ProjectorTestFixture.of(PickyObserver, { resources: [new PoisonSwitch()] }).whenPublished(
+          new Deposited('a1', 13),
+        ),
+      [
+        'PickyObserver handling Deposited failed with RangeError: "13 is unlucky"',
+        'expectException(RangeError)',
+      ],
     ],
     [
       'expectException: the handler succeeded',
@@ -286,7 +406,9 @@ describe('ProjectorTestFixture expectations fail when they should', () => {
         ProjectorTestFixture.of(PickyObserver, { resources: [new PoisonSwitch()] })
           .whenPublished(new Deposited('a1', 12))
           .expectException(RangeError),
-      ['expectException: expected PickyObserver handling Deposited to fail with RangeError, but it succeeded'],
+      [
+        'expectException: expected PickyObserver handling Deposited to fail with RangeError, but it succeeded',
+      ],
     ],
     [
       'expectReadModel: the assertion returns false',
@@ -308,6 +430,16 @@ describe('ProjectorTestFixture expectations fail when they should', () => {
       ['expectDispatchedCommands: AccountProjector handling Deposited sent other commands than expected'],
     ],
   ]);
+
+  it('points a handler failure no expectation asked about at the line of the when', async () => {
+    const error = await assertionFailureOf(
+      ProjectorTestFixture.of(PickyObserver, { resources: [new PoisonSwitch()] }).whenPublished(
+        new Deposited('a1', 13),
+      ),
+    );
+    const firstFrame = (error.stack ?? '').split('\n').find((line) => line.trimStart().startsWith('at '));
+    expect(firstFrame).toContain('falsePasses.unit.test.ts');
+  });
 
   it('a rejected expectReadModel assertion rejects the chain with its own error', async () => {
     const model = new AccountReadModel();

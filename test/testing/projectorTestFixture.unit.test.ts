@@ -38,7 +38,10 @@ class BalanceProjector {
   @EventHandler()
   onDeposited(event: Deposited, published: PublishedEvent): void {
     if (this.once(published))
-      this.balances.byAccount.set(event.accountId, (this.balances.byAccount.get(event.accountId) ?? 0) + event.amount);
+      this.balances.byAccount.set(
+        event.accountId,
+        (this.balances.byAccount.get(event.accountId) ?? 0) + event.amount,
+      );
   }
 
   private once(published: PublishedEvent): boolean {
@@ -60,7 +63,10 @@ class TotalsProjector {
   @EventHandler()
   onDeposited(event: Deposited): void {
     const current = this.totals.byAccount.get(event.accountId) ?? { deposits: 0, total: 0 };
-    this.totals.byAccount.set(event.accountId, { deposits: current.deposits + 1, total: current.total + event.amount });
+    this.totals.byAccount.set(event.accountId, {
+      deposits: current.deposits + 1,
+      total: current.total + event.amount,
+    });
   }
 }
 
@@ -100,7 +106,12 @@ class RecordingProjector {
   constructor(private readonly seen: Seen) {}
 
   @EventHandler()
-  onDeposited(_event: Deposited, message: PublishedEvent, metadata: Metadata, transaction: StoreTransaction): void {
+  onDeposited(
+    _event: Deposited,
+    message: PublishedEvent,
+    metadata: Metadata,
+    transaction: StoreTransaction,
+  ): void {
     this.seen.messages.push(message);
     this.seen.metadata.push(metadata);
     this.seen.transactions.push(transaction.client);
@@ -198,9 +209,11 @@ describe('ProjectorTestFixture', () => {
     });
 
     it('needs given events', () => {
-      expect(() => ProjectorTestFixture.of(AccountProjector, { resources: [new AccountReadModel()] }).whenReplayedTwice()).toThrow(
-        InvalidArgumentError,
-      );
+      expect(() =>
+        ProjectorTestFixture.of(AccountProjector, {
+          resources: [new AccountReadModel()],
+        }).whenReplayedTwice(),
+      ).toThrow(InvalidArgumentError);
     });
   });
 
@@ -209,8 +222,13 @@ describe('ProjectorTestFixture', () => {
     const client = { name: 'fake transaction' };
     const at = new Date('2026-02-01T00:00:00Z');
     await ProjectorTestFixture.of(RecordingProjector, { resources: [seen], storeTransaction: client })
-      .given(published(new Deposited('a1', 1), { aggregateId: 'a1' }), published(new Deposited('a2', 1), { aggregateId: 'a2' }))
-      .whenPublished(published(new Deposited('a1', 2), { aggregateId: 'a1', metadata: { user: 'ann' }, timestamp: at }));
+      .given(
+        published(new Deposited('a1', 1), { aggregateId: 'a1' }),
+        published(new Deposited('a2', 1), { aggregateId: 'a2' }),
+      )
+      .whenPublished(
+        published(new Deposited('a1', 2), { aggregateId: 'a1', metadata: { user: 'ann' }, timestamp: at }),
+      );
     const last = seen.messages[2] as PublishedEvent;
     expect(last.sequenceNumber).toBe(3);
     expect(last.aggregateId).toBe('a1');
@@ -249,9 +267,13 @@ describe('ProjectorTestFixture', () => {
     it('a handler that throws rejects the awaited result, unless expectException says so', async () => {
       const poison = new PoisonSwitch();
       const error = await failureOf(
-        ProjectorTestFixture.of(PickyObserver, { resources: [poison] }).whenPublished(new Deposited('a1', 13)),
+        ProjectorTestFixture.of(PickyObserver, { resources: [poison] }).whenPublished(
+          new Deposited('a1', 13),
+        ),
       );
-      expect(error.message).toContain('PickyObserver handling Deposited failed with RangeError: "13 is unlucky"');
+      expect(error.message).toContain(
+        'PickyObserver handling Deposited failed with RangeError: "13 is unlucky"',
+      );
       await ProjectorTestFixture.of(PickyObserver, { resources: [poison] })
         .whenPublished(new Deposited('a1', 13))
         .expectException(RangeError, 'unlucky');

@@ -11,7 +11,14 @@ import {
   Metadata,
 } from 'evento-ts';
 import { published, SagaTestFixture } from 'evento-ts/testing';
-import { AccountAggregate, CreditTransfer, InsufficientFundsError, TransferCredited, Withdraw, Withdrawn } from '../domain/bank';
+import {
+  AccountAggregate,
+  CreditTransfer,
+  InsufficientFundsError,
+  TransferCredited,
+  Withdraw,
+  Withdrawn,
+} from '../domain/bank';
 import { TransferSaga, TransferSagaState, TransferStarted } from '../domain/bankConsumers';
 import { assertionFailureOf } from './support';
 
@@ -193,10 +200,12 @@ describe('SagaTestFixture', () => {
 
     it('rejects what is not an event, and givenNoPriorActivity mixed with given events', () => {
       const fixture = SagaTestFixture.of(TransferSaga);
-      expect(() => fixture.whenPublished(new Withdraw('a1', 1) as unknown as DomainEvent)).toThrow(InvalidArgumentError);
-      expect(() => fixture.givenNoPriorActivity().givenPublished(new TransferStarted('t1', 'a1', 'a2', 1))).toThrow(
+      expect(() => fixture.whenPublished(new Withdraw('a1', 1) as unknown as DomainEvent)).toThrow(
         InvalidArgumentError,
       );
+      expect(() =>
+        fixture.givenNoPriorActivity().givenPublished(new TransferStarted('t1', 'a1', 'a2', 1)),
+      ).toThrow(InvalidArgumentError);
     });
   });
 
@@ -215,7 +224,9 @@ describe('SagaTestFixture', () => {
       await SagaTestFixture.of(ReservationSaga)
         .givenCurrentTime(noon)
         .onCommand(ReserveStock, new StockReserved('r1', 'o1'))
-        .whenPublished(published(new OrderPlaced('o1', 'sku-1'), { aggregateId: 'o1', metadata: { user: 'ann' } }))
+        .whenPublished(
+          published(new OrderPlaced('o1', 'sku-1'), { aggregateId: 'o1', metadata: { user: 'ann' } }),
+        )
         .expectState((s: ReservationState) => {
           expect(s.placedBy).toBe('ann');
           expect(s.placedAt).toEqual(noon);
@@ -262,7 +273,9 @@ describe('SagaTestFixture', () => {
           .whenPublished(new Withdrawn('a1', 30, 't1'))
           .expectNoDispatchedCommands(),
       );
-      expect(error.message).toContain('givenPublished(): event 1 (TransferStarted) failed in TransferSaga with Error: "bank down"');
+      expect(error.message).toContain(
+        'givenPublished(): event 1 (TransferStarted) failed in TransferSaga with Error: "bank down"',
+      );
     });
   });
 });

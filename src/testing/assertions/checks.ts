@@ -2,7 +2,7 @@
 import type { Command } from '../../messages/payloads';
 import { describeError, type HandlerOutcome } from '../expectations';
 import { FixtureAssertionError } from '../fixtureAssertionError';
-import { count, explainListDifference } from './diff';
+import { count, countsDiffer, explainListDifference } from './diff';
 import { render } from './render';
 
 /** A class of errors to expect; abstract classes and classes with any constructor are accepted. */
@@ -70,8 +70,8 @@ export function verifyDispatchedCommands(outcome: HandlerOutcome, expected: read
   const explanation = explainListDifference('command', expected, outcome.dispatchedCommands);
   if (explanation === '') return;
   throw new FixtureAssertionError(
-    `expectDispatchedCommands: ${outcome.subject} sent other commands than expected ` +
-      `(expected ${count(expected.length, 'command')}, got ${outcome.dispatchedCommands.length}).\n${explanation}`,
+    `expectDispatchedCommands: ${outcome.subject} sent other commands than expected` +
+      `${countsDiffer('command', expected.length, outcome.dispatchedCommands.length)}.\n${explanation}`,
     { expected, actual: outcome.dispatchedCommands },
   );
 }

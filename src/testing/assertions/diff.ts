@@ -48,6 +48,11 @@ export function explainListDifference(
   return `${lines.join('\n')}\n\n${header}\n\n${lineDiff(renderBlock(expected), renderBlock(actual))}`;
 }
 
+/** ` (expected 2 events, got 1)` when the counts differ, else nothing. */
+export function countsDiffer(noun: string, expected: number, actual: number): string {
+  return expected === actual ? '' : ` (expected ${count(expected, noun)}, got ${actual})`;
+}
+
 /** `amount: expected 50, got 40`. */
 export function describeDifference(d: Difference): string {
   return `${d.path === '' ? 'value' : d.path}: expected ${d.expected}, got ${d.actual}`;
@@ -71,7 +76,8 @@ export function lineDiff(expected: string, actual: string): string {
     const row = lcs[i] as number[];
     const below = lcs[i + 1] as number[];
     for (let j = b.length - 1; j >= 0; j--) {
-      row[j] = a[i] === b[j] ? (below[j + 1] as number) + 1 : Math.max(below[j] as number, row[j + 1] as number);
+      row[j] =
+        a[i] === b[j] ? (below[j + 1] as number) + 1 : Math.max(below[j] as number, row[j + 1] as number);
     }
   }
   const out: string[] = [];

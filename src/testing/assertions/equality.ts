@@ -71,7 +71,9 @@ function compare(expected: unknown, actual: unknown, path: string, out: Differen
     return;
   }
   if (expected instanceof RegExp) {
-    if (String(expected) !== String(actual)) out.push(difference(path, expected, actual));
+    const other = actual as RegExp;
+    if (expected.source !== other.source || expected.flags !== other.flags)
+      out.push(difference(path, expected, actual));
     return;
   }
   if (expected instanceof Error) {
@@ -133,7 +135,9 @@ function setsEqual(expected: Set<unknown>, actual: Set<unknown>): boolean {
   if (expected.size !== actual.size) return false;
   const unmatched = [...actual];
   for (const value of expected) {
-    const index = actual.has(value) ? unmatched.indexOf(value) : unmatched.findIndex((a) => deepEqual(value, a));
+    const index = actual.has(value)
+      ? unmatched.indexOf(value)
+      : unmatched.findIndex((a) => deepEqual(value, a));
     if (index < 0) return false;
     unmatched.splice(index, 1);
   }
