@@ -47,6 +47,8 @@ export class ConsumerRunner {
   private version = 0;
   private enabled = true;
   private leaseHeld = false;
+  /** Whether the loop has asked for the lease yet: until then the consumer may be about to run here. */
+  private leaseTried = false;
   private caughtUpTo = -1;
   private errorState: ConsumerErrorState | null = null;
   private stopping = false;
@@ -112,7 +114,8 @@ export class ConsumerRunner {
 
   /** Resolves once this consumer has handled every event up to `sequence`, or when it does not run here. */
   untilCaughtUp(sequence: number): Promise<void> {
-    if (!this.running || !this.enabled || this.caughtUpTo >= sequence) return Promise.resolve();
+    const elsewhere = this.leaseTried && !this.leaseHeld;
+    if (this.stopping || elsewhere || !this.enabled || this.caughtUpTo >= sequence) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push({ target: sequence, resolve }));
   }
 
@@ -184,7 +187,7 @@ export class ConsumerRunner {
           await this.refreshEnabled();
         }
         if (!this.enabled) {
-          this.settleIdle(Number.MAX_SAFE_INTEGER);
+          this.settleIdle(this.caughtUpTo);
           await this.wake.wait(this.config.leaseTtlMs / 3);
           const state = await this.stateStore.getConsumer(this.id);
           if (state !== undefined) this.adopt(state);
@@ -222,8 +225,12 @@ export class ConsumerRunner {
   private async ensureLease(): Promise<boolean> {
     if (this.leaseHeld) return true;
     this.leaseHeld = await this.stateStore.acquireLease(this.id, this.config.owner, this.config.leaseTtlMs);
+    this.leaseTried = true;
     if (!this.leaseHeld) {
-      this.settleIdle(Number.MAX_SAFE_INTEGER);
+      // Releases the waiters (not running here) without claiming progress: after a takeover they must wait again.
+      this.settleIdle(this.caughtUpTo);
+      // Another instance runs it: `start()` must not wait for a catch-up that happens elsewhere.
+      this.headReachedOnce?.();
       await this.pause(this.config.leaseTtlMs / 3);
       return false;
     }

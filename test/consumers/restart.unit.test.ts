@@ -3,7 +3,12 @@ import { AccountAggregate, AccountReadModel } from '../domain/bank';
 import { AccountProjector } from '../domain/bankConsumers';
 import { appendConcurrently, eventually, scopeWith } from './support';
 
-function bundleOn(store: InMemoryEventStore, states: InMemoryConsumerStateStore, model: AccountReadModel, instanceId: string): Promise<EventoBundle> {
+function bundleOn(
+  store: InMemoryEventStore,
+  states: InMemoryConsumerStateStore,
+  model: AccountReadModel,
+  instanceId: string,
+): Promise<EventoBundle> {
   return EventoBundle.builder()
     .setBundleId('bank')
     .setInstanceId(instanceId)
@@ -47,7 +52,9 @@ describe('consumer restarts and instances', () => {
     await eventually(async () => (await states.listConsumers())[0]?.offset === 500);
     const running = [(await a.consumers())[0]?.running, (await b.consumers())[0]?.running];
     expect(running.filter(Boolean)).toHaveLength(1);
-    const [holder, holderModel, standby, standbyModel] = running[0] ? [a, modelA, b, modelB] : [b, modelB, a, modelA];
+    const [holder, holderModel, standby, standbyModel] = running[0]
+      ? [a, modelA, b, modelB]
+      : [b, modelB, a, modelA];
     expect(holderModel.handled).toHaveLength(500);
     expect(standbyModel.handled).toHaveLength(0);
 
@@ -65,10 +72,47 @@ describe('consumer restarts and instances', () => {
 
 /** Simulates a crash: stops the bundle's consumers without committing or releasing anything more. */
 function crash(bundle: EventoBundle): void {
-  const supervisor = (bundle as unknown as { supervisor: { runners: Map<string, { stopping: boolean; leaseHeld: boolean; renewTimer?: NodeJS.Timeout; wake: { notify(): void } }> } }).supervisor;
+  const supervisor = (
+    bundle as unknown as {
+      supervisor: {
+        runners: Map<
+          string,
+          { stopping: boolean; leaseHeld: boolean; renewTimer?: NodeJS.Timeout; wake: { notify(): void } }
+        >;
+      };
+    }
+  ).supervisor;
   for (const runner of supervisor.runners.values()) {
     runner.stopping = true;
     clearInterval(runner.renewTimer);
     runner.wake.notify();
   }
 }
+
+describe('waitForHeadReached with two instances', () => {
+  it('start() of a standby instance does not wait for a projector another instance runs', async () => {
+    const { Projector } = await import('../../src');
+    @Projector({ waitForHeadReached: true })
+    class WaitingProjector extends AccountProjector {}
+    const store = new InMemoryEventStore();
+    const states = new InMemoryConsumerStateStore();
+    const start = (model: AccountReadModel, id: string) =>
+      EventoBundle.builder()
+        .setBundleId('bank')
+        .setInstanceId(id)
+        .setComponents([WaitingProjector])
+        .setEventStore(store)
+        .setConsumerStateStore(states)
+        .setContainer(scopeWith(model))
+        .setLeaseTtl(60_000)
+        .start();
+    const first = await start(new AccountReadModel(), 'first');
+    const second = await Promise.race([
+      start(new AccountReadModel(), 'second'),
+      new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 3_000)),
+    ]);
+    expect(second).not.toBe('hung');
+    if (second !== 'hung') await second.stop();
+    await first.stop();
+  });
+});

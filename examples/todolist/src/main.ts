@@ -1,4 +1,3 @@
-import './eventoFromSource'; // first: resolves 'evento-ts' to this repository's source
 import { createTodoListApp } from './app';
 import { storesFromEnvironment } from './stores';
 

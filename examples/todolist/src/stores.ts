@@ -39,7 +39,10 @@ export function inMemoryStores(): TodoListStores {
  * The event store, the consumer state store and the read model in one PostgreSQL database,
  * sharing one pool: the projector writes the read model in the transaction that commits its offset.
  */
-export async function postgresStores(url: string, options: { schema?: string } = {}): Promise<TodoListStores> {
+export async function postgresStores(
+  url: string,
+  options: { schema?: string } = {},
+): Promise<TodoListStores> {
   const pool = new Pool({ connectionString: url, application_name: 'evento-todolist' });
   pool.on('error', () => undefined); // an idle connection dropped by the server is replaced by the pool
   const schema = options.schema === undefined ? {} : { schema: options.schema };
@@ -66,7 +69,10 @@ export async function postgresStores(url: string, options: { schema?: string } =
 // #endregion postgres-stores
 
 /** The same in one MySQL or MariaDB database; dates travel in UTC. */
-export async function mysqlStores(url: string, options: { tablePrefix?: string } = {}): Promise<TodoListStores> {
+export async function mysqlStores(
+  url: string,
+  options: { tablePrefix?: string } = {},
+): Promise<TodoListStores> {
   const pool = createPool({ uri: url, timezone: 'Z' });
   const prefix = options.tablePrefix === undefined ? {} : { tablePrefix: options.tablePrefix };
   try {

@@ -75,7 +75,11 @@ describe('TodoListAggregate', () => {
   it('has room again once a todo is removed', async () => {
     const added = [1, 2, 3, 4, 5].map((n) => new TodoListTodoAddedEvent(LIST, `TODO_${n}`, `todo ${n}`));
     await fixture()
-      .given(new TodoListCreatedEvent(LIST, 'Groceries'), ...added, new TodoListTodoRemovedEvent(LIST, 'TODO_2'))
+      .given(
+        new TodoListCreatedEvent(LIST, 'Groceries'),
+        ...added,
+        new TodoListTodoRemovedEvent(LIST, 'TODO_2'),
+      )
       .when(new TodoListAddTodoCommand(LIST, 'TODO_6', 'fits'))
       .expectEvents(new TodoListTodoAddedEvent(LIST, 'TODO_6', 'fits'));
   });

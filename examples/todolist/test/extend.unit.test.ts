@@ -5,9 +5,14 @@ describe('the extended TodoList, end to end in one bundle', () => {
     const { app, notifications, erp } = await startTestApp();
     const alice = client(app, 'alice');
     const bob = client(app, 'bob');
-    const list = (await alice.post('/todo-list', { name: 'Groceries' })).json<{ identifier: string }>().identifier;
-    const milk = (await alice.post(`/todo-list/${list}/todo`, { content: 'Milk' })).json<{ identifier: string }>();
-    const bread = (await bob.post(`/todo-list/${list}/todo`, { content: 'Bread' })).json<{ identifier: string }>();
+    const list = (await alice.post('/todo-list', { name: 'Groceries' })).json<{ identifier: string }>()
+      .identifier;
+    const milk = (await alice.post(`/todo-list/${list}/todo`, { content: 'Milk' })).json<{
+      identifier: string;
+    }>();
+    const bread = (await bob.post(`/todo-list/${list}/todo`, { content: 'Bread' })).json<{
+      identifier: string;
+    }>();
     await bob.put(`/todo-list/${list}/todo/${milk.identifier}`);
     await bob.put(`/todo-list/${list}/todo/${bread.identifier}`);
 
@@ -19,7 +24,8 @@ describe('the extended TodoList, end to end in one bundle', () => {
     expect(notifications.sent[0]?.body).toContain('You checked "Milk" in "Groceries"');
     await eventually(
       async () =>
-        (await app.bundle.consumerStateStore.listSagaInstances('ErpTodoListActivityRegistrationSaga')).length === 0,
+        (await app.bundle.consumerStateStore.listSagaInstances('ErpTodoListActivityRegistrationSaga'))
+          .length === 0,
     );
     await app.close();
   });
@@ -27,9 +33,11 @@ describe('the extended TodoList, end to end in one bundle', () => {
   it('ends the saga of a deleted list without registering anything', async () => {
     const { app, erp } = await startTestApp();
     const alice = client(app, 'alice');
-    const list = (await alice.post('/todo-list', { name: 'Groceries' })).json<{ identifier: string }>().identifier;
+    const list = (await alice.post('/todo-list', { name: 'Groceries' })).json<{ identifier: string }>()
+      .identifier;
     await app.bundle.untilIdle();
-    const sagas = () => app.bundle.consumerStateStore.listSagaInstances('ErpTodoListActivityRegistrationSaga');
+    const sagas = () =>
+      app.bundle.consumerStateStore.listSagaInstances('ErpTodoListActivityRegistrationSaga');
     expect(await sagas()).toHaveLength(1);
     await alice.delete(`/todo-list/${list}`);
     await app.bundle.untilIdle();

@@ -23,10 +23,9 @@ function projector() {
   const notifier = new TodoListChangeNotifier();
   const notified: TodoListChange[] = [];
   notifier.subscribe((change) => notified.push(change));
-  const fixture = ProjectorTestFixture.of(TodoListProjector, { resources: [notifier] }).registerInjectableResource(
-    TodoListReadModel,
-    readModel,
-  );
+  const fixture = ProjectorTestFixture.of(TodoListProjector, {
+    resources: [notifier],
+  }).registerInjectableResource(TodoListReadModel, readModel);
   return { fixture, readModel, notified };
 }
 
@@ -53,12 +52,24 @@ describe('TodoListProjector', () => {
     await fixture
       .given(
         created,
-        published(new TodoListTodoAddedEvent(LIST, 'TODO_1', 'Milk'), { metadata: { user: 'bob' }, timestamp: at(1) }),
-        published(new TodoListTodoAddedEvent(LIST, 'TODO_2', 'Bread'), { metadata: { user: 'bob' }, timestamp: at(2) }),
-        published(new TodoListTodoRemovedEvent(LIST, 'TODO_2'), { metadata: { user: 'alice' }, timestamp: at(3) }),
+        published(new TodoListTodoAddedEvent(LIST, 'TODO_1', 'Milk'), {
+          metadata: { user: 'bob' },
+          timestamp: at(1),
+        }),
+        published(new TodoListTodoAddedEvent(LIST, 'TODO_2', 'Bread'), {
+          metadata: { user: 'bob' },
+          timestamp: at(2),
+        }),
+        published(new TodoListTodoRemovedEvent(LIST, 'TODO_2'), {
+          metadata: { user: 'alice' },
+          timestamp: at(3),
+        }),
       )
       .whenPublished(
-        published(new TodoListTodoCheckedEvent(LIST, 'TODO_1', true), { metadata: { user: 'carol' }, timestamp: at(4) }),
+        published(new TodoListTodoCheckedEvent(LIST, 'TODO_1', true), {
+          metadata: { user: 'carol' },
+          timestamp: at(4),
+        }),
       );
     expect(await readModel.find(LIST)).toEqual(
       new TodoListView(

@@ -39,9 +39,11 @@ describe('real-time updates (save-notify over Server-Sent Events)', () => {
   it('streams every list change on /sse/todo-lists, and one list on /sse/todo-list/:id', async () => {
     const all = await listen(base, '/sse/todo-lists');
     const alice = client(app);
-    const first = (await alice.post('/todo-list', { name: 'First' })).json<{ identifier: string }>().identifier;
+    const first = (await alice.post('/todo-list', { name: 'First' })).json<{ identifier: string }>()
+      .identifier;
     const one = await listen(base, `/sse/todo-list/${first}`);
-    const second = (await alice.post('/todo-list', { name: 'Second' })).json<{ identifier: string }>().identifier;
+    const second = (await alice.post('/todo-list', { name: 'Second' })).json<{ identifier: string }>()
+      .identifier;
     await alice.post(`/todo-list/${first}/todo`, { content: 'Milk' });
     await alice.delete(`/todo-list/${second}`);
 
@@ -61,7 +63,8 @@ describe('real-time updates (save-notify over Server-Sent Events)', () => {
     const stream = await listen(base, '/sse/todo-lists');
     const seen: number[] = [];
     const alice = client(app);
-    const list = (await alice.post('/todo-list', { name: 'Groceries' })).json<{ identifier: string }>().identifier;
+    const list = (await alice.post('/todo-list', { name: 'Groceries' })).json<{ identifier: string }>()
+      .identifier;
     await eventually(() => stream.changes.length === 1);
     for (let n = 1; n <= 3; n++) {
       await alice.post(`/todo-list/${list}/todo`, { content: `todo ${n}` });

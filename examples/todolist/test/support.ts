@@ -7,7 +7,8 @@ import { NotificationSender } from '../src/domain/notification/NotificationSende
 // fastify.inject (light-my-request 6.8) requires the ESM-only cookie@2, which jest cannot load on
 // Node 20 (it can from Node 24.9). These tests send no cookies: a CommonJS stand-in does.
 jest.mock('cookie', () => ({
-  stringifySetCookie: ({ name, value }: { name: string; value: string }) => `${name}=${encodeURIComponent(value)}`,
+  stringifySetCookie: ({ name, value }: { name: string; value: string }) =>
+    `${name}=${encodeURIComponent(value)}`,
 }));
 
 /** Records notifications instead of printing them. */
@@ -21,8 +22,11 @@ export class RecordingNotificationSender extends NotificationSender {
 
 /** Records ERP registrations instead of printing them. */
 export class RecordingErpClient extends ErpClient {
-  readonly registered: { resourceType: string; resourceIdentifier: string; contributions: Record<string, number> }[] =
-    [];
+  readonly registered: {
+    resourceType: string;
+    resourceIdentifier: string;
+    contributions: Record<string, number>;
+  }[] = [];
 
   override async registerActivity(
     resourceType: string,
@@ -62,7 +66,10 @@ export function client(app: TodoListApp, user: string | null = 'alice') {
 }
 
 /** Polls `condition` every 20 ms until it holds, failing after `timeoutMs`. */
-export async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);

@@ -35,14 +35,17 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
           : 409; // conflicts with the list as it is now
     return { status, body: { error: error.name, rule: error.rule, message: error.message } };
   }
-  if (error instanceof TodoListNotFoundError) return { status: 404, body: { error: error.name, message: error.message } };
+  if (error instanceof TodoListNotFoundError)
+    return { status: 404, body: { error: error.name, message: error.message } };
   if (error instanceof AggregateNotInitializedError || error instanceof AggregateDeletedError) {
     const identifier = error.context.aggregateId;
     const message = `No todo list ${typeof identifier === 'string' ? identifier : ''}`;
     return { status: 404, body: { error: 'TodoListNotFoundError', message } };
   }
-  if (error instanceof UnauthenticatedError) return { status: 401, body: { error: error.name, message: error.message } };
-  if (error instanceof TimeoutError) return { status: 503, body: { error: error.name, message: error.message } };
+  if (error instanceof UnauthenticatedError)
+    return { status: 401, body: { error: error.name, message: error.message } };
+  if (error instanceof TimeoutError)
+    return { status: 503, body: { error: error.name, message: error.message } };
   const status = (error as { statusCode?: unknown }).statusCode;
   if (error instanceof Error && typeof status === 'number' && status >= 400 && status < 500) {
     // Fastify's own: input failing its JSON schema (400, naming the field), an unsupported media type...
@@ -53,7 +56,11 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
 // #endregion status
 
 /** Fastify's error handler: answers with `errorResponse`, and logs what is our fault. */
-export async function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export async function handleError(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
   const { status, body } = errorResponse(error);
   if (status >= 500) request.log.error({ err: error }, 'request failed');
   await reply.status(status).send(body);

@@ -21,9 +21,13 @@ export function registerSseRoutes(app: FastifyInstance, feed: ChangeFeed): void 
     stream(request, reply, open, feed, () => true);
   });
 
-  app.get<{ Params: { id: string } }>('/sse/todo-list/:id', { schema: { params: listParams } }, (request, reply) => {
-    stream(request, reply, open, feed, (change) => change.identifier === request.params.id);
-  });
+  app.get<{ Params: { id: string } }>(
+    '/sse/todo-list/:id',
+    { schema: { params: listParams } },
+    (request, reply) => {
+      stream(request, reply, open, feed, (change) => change.identifier === request.params.id);
+    },
+  );
   // #endregion sse
 }
 
@@ -41,11 +45,14 @@ function stream(
     'cache-control': 'no-cache',
     connection: 'keep-alive',
   });
-  reply.raw.write('retry: 2000\n\n');
+  const send = (text: string): void => {
+    if (!reply.raw.writableEnded) reply.raw.write(text);
+  };
+  send('retry: 2000\n\n');
   const unsubscribe = feed.subscribe((change) => {
-    if (wanted(change)) reply.raw.write(`event: todo-list-changed\ndata: ${JSON.stringify(change)}\n\n`);
+    if (wanted(change)) send(`event: todo-list-changed\ndata: ${JSON.stringify(change)}\n\n`);
   });
-  const heartbeat = setInterval(() => reply.raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => send(': heartbeat\n\n'), HEARTBEAT_MS);
   open.add(reply);
   request.raw.on('close', () => {
     clearInterval(heartbeat);

@@ -3,7 +3,9 @@ import type { FastifyRequest } from 'fastify';
 /** The request names no user. */
 export class UnauthenticatedError extends Error {
   constructor() {
-    super("Send the user as 'Authorization: Bearer <user name>' (letters, digits, '.', '_', '@', '-'; at most 64)");
+    super(
+      "Send the user as 'Authorization: Bearer <user name>' (letters, digits, '.', '_', '@', '-'; at most 64)",
+    );
     this.name = 'UnauthenticatedError';
   }
 }

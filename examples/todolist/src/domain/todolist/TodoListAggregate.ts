@@ -108,7 +108,11 @@ export class TodoListAggregate {
 // #endregion aggregate
 
 /** Removing or checking a todo needs one that exists and is not checked yet. */
-function requireUncheckedTodo(state: TodoListAggregateState, identifier: string, todoIdentifier: string): void {
+function requireUncheckedTodo(
+  state: TodoListAggregateState,
+  identifier: string,
+  todoIdentifier: string,
+): void {
   const checked = state.todos.get(todoIdentifier);
   if (checked === undefined) throw new TodoNotFoundError(identifier, todoIdentifier);
   if (checked) throw new TodoAlreadyCheckedError(identifier, todoIdentifier);

@@ -28,7 +28,9 @@ export class TodoListInvoker {
   @InvocationHandler()
   async createTodoList(name: string, user: string): Promise<string> {
     const identifier = newTodoListIdentifier();
-    await this.commandGateway.send(new TodoListCreateCommand(identifier, name), { [USER_METADATA_KEY]: user });
+    await this.commandGateway.send(new TodoListCreateCommand(identifier, name), {
+      [USER_METADATA_KEY]: user,
+    });
     return identifier;
   }
   // #endregion create

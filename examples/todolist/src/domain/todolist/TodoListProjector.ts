@@ -25,12 +25,14 @@ import { TodoListReadModel } from './readmodel/TodoListReadModel';
  * state store's transaction (`transaction`), committed with the projector's offset. The acting
  * user comes from the event's metadata, the times from the event message.
  */
-@Projector({ waitForHeadReached: true })
+// #region projector-head
+@Projector()
 export class TodoListProjector {
   constructor(
     @inject(TodoListReadModel) private readonly readModel: TodoListReadModel,
     private readonly notifier: TodoListChangeNotifier,
   ) {}
+  // #endregion projector-head
 
   // #region on-created
   @EventHandler()
@@ -41,7 +43,15 @@ export class TodoListProjector {
     transaction: StoreTransaction,
   ): Promise<void> {
     const user = userOf(message.metadata);
-    const view = new TodoListView(event.identifier, event.name, [], user, user, message.timestamp, message.timestamp);
+    const view = new TodoListView(
+      event.identifier,
+      event.name,
+      [],
+      user,
+      user,
+      message.timestamp,
+      message.timestamp,
+    );
     await this.readModel.save(view, transaction);
     this.notify(status, { identifier: event.identifier, change: 'created' });
   }
@@ -138,5 +148,13 @@ function updated(list: TodoListView, todos: readonly TodoView[], message: Publis
 }
 
 function checked(todo: TodoView, metadata: Metadata, at: Date): TodoView {
-  return new TodoView(todo.identifier, todo.content, true, todo.createdBy, userOf(metadata), todo.createdAt, at);
+  return new TodoView(
+    todo.identifier,
+    todo.content,
+    true,
+    todo.createdBy,
+    userOf(metadata),
+    todo.createdAt,
+    at,
+  );
 }

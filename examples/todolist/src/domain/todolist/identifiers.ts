@@ -12,6 +12,7 @@ export function newTodoIdentifier(): string {
 }
 
 /** What the HTTP API accepts as identifiers (JSON schema patterns). */
-export const TODO_LIST_IDENTIFIER_PATTERN = '^TDLS_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+export const TODO_LIST_IDENTIFIER_PATTERN =
+  '^TDLS_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 export const TODO_IDENTIFIER_PATTERN = '^TODO_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 // #endregion identifiers

@@ -21,7 +21,9 @@ export class InMemoryTodoListReadModel implements TodoListReadModel {
     const needle = nameLike.toLowerCase();
     return [...this.lists.values()]
       .filter((list) => list.name.toLowerCase().includes(needle))
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.identifier.localeCompare(b.identifier))
+      .sort(
+        (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.identifier.localeCompare(b.identifier),
+      )
       .slice(page * size, (page + 1) * size)
       .map(
         (list) =>

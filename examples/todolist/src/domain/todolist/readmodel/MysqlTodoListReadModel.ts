@@ -32,7 +32,10 @@ export class MysqlTodoListReadModel implements TodoListReadModel {
   ) {}
 
   /** The read model, its table created when missing. */
-  static async create(pool: Pool, options: MysqlTodoListReadModelOptions = {}): Promise<MysqlTodoListReadModel> {
+  static async create(
+    pool: Pool,
+    options: MysqlTodoListReadModelOptions = {},
+  ): Promise<MysqlTodoListReadModel> {
     const table = checkIdentifier('table', `${options.tablePrefix ?? ''}todo_list_view`);
     await pool.query(
       `CREATE TABLE IF NOT EXISTS \`${table}\` (
@@ -67,14 +70,17 @@ export class MysqlTodoListReadModel implements TodoListReadModel {
   }
 
   async delete(identifier: string, transaction: StoreTransaction): Promise<void> {
-    await connectionOf(transaction).execute(`DELETE FROM \`${this.table}\` WHERE identifier = ?`, [identifier]);
+    await connectionOf(transaction).execute(`DELETE FROM \`${this.table}\` WHERE identifier = ?`, [
+      identifier,
+    ]);
   }
 
   async find(identifier: string, transaction?: StoreTransaction): Promise<TodoListView | undefined> {
     const runner = transaction === undefined ? this.pool : connectionOf(transaction);
-    const [rows] = await runner.execute<TodoListRow[]>(`SELECT * FROM \`${this.table}\` WHERE identifier = ?`, [
-      identifier,
-    ]);
+    const [rows] = await runner.execute<TodoListRow[]>(
+      `SELECT * FROM \`${this.table}\` WHERE identifier = ?`,
+      [identifier],
+    );
     const row = rows[0];
     if (row === undefined) return undefined;
     return new TodoListView(

@@ -38,7 +38,10 @@ export class PostgresTodoListReadModel implements TodoListReadModel {
   }
 
   /** The read model, its table created when missing. */
-  static async create(pool: Pool, options: PostgresTodoListReadModelOptions = {}): Promise<PostgresTodoListReadModel> {
+  static async create(
+    pool: Pool,
+    options: PostgresTodoListReadModelOptions = {},
+  ): Promise<PostgresTodoListReadModel> {
     const schema = options.schema === undefined ? undefined : checkIdentifier('schema', options.schema);
     const model = new PostgresTodoListReadModel(pool, schema);
     if (schema !== undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
@@ -114,9 +117,9 @@ export class PostgresTodoListReadModel implements TodoListReadModel {
         ),
     );
   }
-
 }
 
+// #region client-of
 /** The projector's transaction: a `pg` client when the consumer state store is PostgreSQL. */
 function clientOf(transaction: StoreTransaction): ClientBase {
   if (!(transaction.client instanceof Client)) {
@@ -126,3 +129,4 @@ function clientOf(transaction: StoreTransaction): ClientBase {
   }
   return transaction.client;
 }
+// #endregion client-of
