@@ -1,16 +1,28 @@
-import { region, samples } from './samples';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expectedCode, samplesOf } from '../support/docRegions';
 
-describe('code samples in the docs', () => {
-  const found = samples(['README.md', 'docs']);
+const root = join(__dirname, '..', '..');
+// docs/tutorial/ has its own check, next to the example it shows (examples/todolist/test/docs.unit.test.ts).
+const pages = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
+const samples = pages
+  .flatMap((page) => samplesOf(page, readFileSync(join(root, page), 'utf8')))
+  .filter((s) => s.region !== undefined);
 
+describe('code samples in the README and docs/', () => {
   it('finds the marked samples', () => {
-    expect(found.length).toBeGreaterThanOrEqual(4);
+    expect(samples.length).toBeGreaterThanOrEqual(8);
   });
 
-  it.each(found.map((s) => [`${s.doc}: ${s.file}#${s.name}`, s] as const))(
+  it.each(samples.map((s) => [`${s.file}:${s.line} ${s.region?.path}#${s.region?.name}`, s] as const))(
     '%s matches its source',
     (_label, sample) => {
-      expect(sample.code).toBe(region(sample.file, sample.name));
+      expect(sample.code).toBe(expectedCode(root, sample));
     },
   );
 });

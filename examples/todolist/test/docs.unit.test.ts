@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectedCode, regionOf, samplesOf, syncPage, type Sample } from './docRegions';
+import { expectedCode, regionOf, samplesOf, syncPage, type Sample } from '../../../test/support/docRegions';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const TUTORIAL = join(ROOT, 'docs', 'tutorial');
