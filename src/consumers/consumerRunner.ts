@@ -125,6 +125,12 @@ export class ConsumerRunner {
     this.wake.notify();
   }
 
+  /** Pauses or resumes the consumer here at once (the store already holds the change), so `untilIdle()` right after sees it. */
+  applyEnabled(enabled: boolean): void {
+    this.enabled = enabled;
+    this.poke();
+  }
+
   /** Handles a dead event again: removed on success; kept, with the new error, on failure (which rethrows). */
   async retryDeadEvent(dead: DeadEvent): Promise<void> {
     await this.commits.run('commit', async () => {

@@ -158,7 +158,7 @@ export class ConsumerSupervisor {
   async setEnabled(id: string, enabled: boolean): Promise<void> {
     const runner = this.runner(id);
     await this.stateStore.setEnabled(id, enabled);
-    runner.poke();
+    runner.applyEnabled(enabled);
   }
 
   private runner(id: string): ConsumerRunner {

@@ -48,6 +48,7 @@ const UNAVAILABLE_CODES = new Set([
 const CONFIGURATION_ERRNOS = new Set([
   1044, // ER_DBACCESS_DENIED_ERROR
   1045, // ER_ACCESS_DENIED_ERROR
+  1698, // ER_ACCESS_DENIED_NO_PASSWORD_ERROR (MariaDB: a wrong user or password, as it reports them)
   1049, // ER_BAD_DB_ERROR
   1142, // ER_TABLEACCESS_DENIED_ERROR
 ]);

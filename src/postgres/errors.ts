@@ -1,4 +1,4 @@
-import { EventoError, StoreUnavailableError } from '../errors';
+import { ConfigurationError, EventoError, StoreUnavailableError } from '../errors';
 
 /** Node socket error codes that mean the database could not be reached or the link broke. */
 const SOCKET_CODES = new Set([
@@ -20,6 +20,13 @@ const SERVER_CODES = new Set([
   '57P03', // cannot_connect_now (starting up, recovery)
   '53300', // too_many_connections
 ]);
+
+/** SQLSTATEs that mean the connection settings are wrong (retrying will not help), and the fix. */
+const SETTING_CODES: Readonly<Record<string, string>> = {
+  '28P01': 'check the user and password in the connection string or pool.',
+  '28000': 'check that the user may connect to this database (pg_hba.conf, the user name).',
+  '3D000': 'create the database, or fix its name in the connection string.',
+};
 
 /** Messages `pg` uses for a broken connection; it gives these errors no code. */
 const DRIVER_MESSAGES = [
@@ -58,6 +65,18 @@ export function isUniqueViolation(error: unknown): boolean {
  * error as its cause; returns any other error unchanged.
  */
 export function mapDriverError(error: unknown, operation: string): unknown {
+  const code = errorCode(error);
+  const setting = code === undefined ? undefined : SETTING_CODES[code];
+  if (setting !== undefined) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return new ConfigurationError(
+      `PostgreSQL refused the connection during ${operation}: ${detail}; ${setting}`,
+      {
+        cause: error,
+        context: { operation, code },
+      },
+    );
+  }
   if (!isConnectionError(error)) return error;
   const detail = error instanceof Error ? error.message : String(error);
   return new StoreUnavailableError(

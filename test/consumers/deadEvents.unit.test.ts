@@ -86,7 +86,7 @@ describe('dead events', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(poison.seen).toEqual([]);
     await bundle.setConsumerEnabled(consumer, true);
-    await eventually(() => poison.seen.length === 1);
+    await bundle.untilIdle(); // sees the resume at once, and waits for the catch-up
     expect(poison.seen).toEqual([3]);
     await expect(bundle.setConsumerEnabled('nope', true)).rejects.toThrow(/No consumer 'nope'/);
     await bundle.stop();

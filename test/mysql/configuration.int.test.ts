@@ -75,6 +75,18 @@ describeWithService('MariaDB', MYSQL_URL)('MySQL store configuration', () => {
     }
   });
 
+  it('wrong credentials are a ConfigurationError, not a retriable one', async () => {
+    const url = new URL(MYSQL_URL);
+    url.username = 'evento_no_such_user';
+    url.password = 'wrong';
+    const error = await MysqlEventStore.create({ uri: url.toString() }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).retriable).toBe(false);
+  });
+
   it('maps driver errors by their code', () => {
     const driverError = (props: Record<string, unknown>): Error => Object.assign(new Error('driver'), props);
     for (const props of [

@@ -249,3 +249,13 @@ describeWithService('PostgreSQL', PG_URL)('PostgreSQL schema migrations', () => 
     }
   });
 });
+
+describeWithService('PostgreSQL', PG_URL)('PostgreSQL connection settings', () => {
+  it('a database that does not exist is a ConfigurationError that says what to fix', async () => {
+    const url = new URL(PG_URL);
+    url.pathname = `/evento_missing_${randomBytes(4).toString('hex')}`;
+    const error = await rejectionOf(PostgresEventStore.create({ connectionString: url.toString() }));
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(String(error)).toMatch(/create the database, or fix its name/);
+  });
+});

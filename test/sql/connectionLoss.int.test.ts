@@ -31,7 +31,11 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Waits until the bundle's only consumer has handled everything up to the head. */
-async function caughtUp(bundle: EventoBundle, store: EventStore, timeoutMs = 30_000): Promise<ConsumerReport> {
+async function caughtUp(
+  bundle: EventoBundle,
+  store: EventStore,
+  timeoutMs = 30_000,
+): Promise<ConsumerReport> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await bundle.untilIdle();
@@ -117,7 +121,7 @@ for (const target of databases) {
         const report = await caughtUp(bundle, stores.eventStore);
         expect(appends.other).toEqual([]);
         expect(appends.ok).toBeGreaterThan(0);
-        expect(kills.filter((n) => n > 0).length).toBeGreaterThanOrEqual(8);
+        expect(kills.filter((n) => n > 0).length).toBeGreaterThanOrEqual(5);
         // The kills were felt: by writers, or by the consumer (which reported and retried).
         expect(appends.unavailable + errors.length).toBeGreaterThan(0);
         // Everything the consumer ran into was a "not now", never a reason to give up on an event.
@@ -136,7 +140,8 @@ for (const target of databases) {
 
     it("a connection killed under a handler's transaction is retried as transient, not dead-lettered", async () => {
       const { scoped, stores } = await scope('handler_');
-      // Enough consecutive failures to exhaust the handler's retries (3) were they not transient.
+      // The first kill fails the batch (both events in one transaction), which is then handled event
+      // by event: four failures in a row would exhaust the handler's 3 retries were they not transient.
       let killsLeft = 5;
       const errors: unknown[] = [];
       const id = 'killed-under-handler';
@@ -163,7 +168,7 @@ for (const target of databases) {
       try {
         const report = await caughtUp(bundle, stores.eventStore);
         expect(killsLeft).toBe(0);
-        expect(errors.length).toBeGreaterThanOrEqual(5);
+        expect(errors.length).toBeGreaterThanOrEqual(4);
         expect(errors.filter((error) => !isTransient(error))).toEqual([]);
         expect(report).toMatchObject({
           consumerId: consumerId('ledger', 'LedgerProjector', 1, '*'),

@@ -29,6 +29,12 @@ export interface Place {
   readonly applicationName: string;
 }
 
+/** `<tablePrefix><name>` on `place`, quoted (and schema-qualified on PostgreSQL). */
+export function tableOf(place: Place, name: string): string {
+  const table = `${place.tablePrefix}${name}`;
+  return place.kind === 'postgres' ? `"${place.schema ?? ''}"."${table}"` : `\`${table}\``;
+}
+
 /** A result row of raw SQL. */
 export type SqlRow = Readonly<Record<string, unknown>>;
 
@@ -114,12 +120,13 @@ export interface SqlDatabase {
   drop(): Promise<void>;
 }
 
-function scopedTo(db: SqlDatabase, tablePrefix: string, quote: (name: string) => string): SqlDatabase {
+function scopedTo(db: SqlDatabase, tablePrefix: string): SqlDatabase {
+  const place = { ...db.place, tablePrefix };
   return {
     ...db,
-    place: { ...db.place, tablePrefix },
-    table: (name) => quote(`${tablePrefix}${name}`),
-    scoped: (prefix) => scopedTo(db, prefix, quote),
+    place,
+    table: (name) => tableOf(place, name),
+    scoped: (prefix) => scopedTo(db, prefix),
     drop: async () => undefined,
   };
 }
@@ -148,11 +155,10 @@ async function createPostgres(): Promise<SqlDatabase> {
   };
   const admin = newPool({ max: 2 });
   await admin.query(`CREATE SCHEMA "${place.schema as string}"`);
-  const quote = (name: string): string => `"${place.schema as string}"."${name}"`;
   const db: SqlDatabase = {
     place,
-    table: (name) => quote(`${place.tablePrefix}${name}`),
-    scoped: (prefix) => scopedTo(db, prefix, quote),
+    table: (name) => tableOf(place, name),
+    scoped: (prefix) => scopedTo(db, prefix),
     async query(sql, params = []) {
       const result = await admin.query<SqlRow>(sql, [...params]);
       return result.rows;
@@ -196,11 +202,10 @@ async function createMariadb(): Promise<SqlDatabase> {
     applicationName: applicationName(),
   };
   const admin = await createConnection({ uri: place.url, dateStrings: true, supportBigNumbers: true });
-  const quote = (table: string): string => `\`${table}\``;
   const db: SqlDatabase = {
     place,
-    table: (table) => quote(`${place.tablePrefix}${table}`),
-    scoped: (prefix) => scopedTo(db, prefix, quote),
+    table: (table) => tableOf(place, table),
+    scoped: (prefix) => scopedTo(db, prefix),
     async query(sql, params = []) {
       const [rows] = await admin.query<RowDataPacket[]>(sql, [...params]);
       return rows;

@@ -3,7 +3,7 @@
  * their StoreTransaction, and a check that it equals the events.
  *
  * Two tables per place: `rm_applied` has one row per (projector, event) it applied, its primary key
- * refusing a second application, and who applied it; `rm_accounts` keeps, per projector and
+ * refusing a second application, and who applied it when (database clock); `rm_accounts` keeps, per projector and
  * account, a counter of events applied and the sum of deposited amounts, both incremented (not
  * set), so an event applied twice or lost shows in them even where no key could catch it.
  */
@@ -48,7 +48,9 @@ interface Queryable {
 
 function queryable(client: unknown): Queryable {
   if (typeof client !== 'object' || client === null || typeof (client as Queryable).query !== 'function') {
-    throw new TypeError('The ledger needs a StoreTransaction with a database client (a SQL consumer state store).');
+    throw new TypeError(
+      'The ledger needs a StoreTransaction with a database client (a SQL consumer state store).',
+    );
   }
   return client as Queryable;
 }
@@ -83,7 +85,7 @@ export class Ledger {
       return [
         `CREATE TABLE ${applied} (projector text NOT NULL, sequence_number bigint NOT NULL,
            account_id text NOT NULL, amount int NOT NULL, handled_by text NOT NULL,
-           PRIMARY KEY (projector, sequence_number))`,
+           applied_at timestamptz NOT NULL, PRIMARY KEY (projector, sequence_number))`,
         `CREATE TABLE ${accounts} (projector text NOT NULL, account_id text NOT NULL,
            events int NOT NULL, total bigint NOT NULL, PRIMARY KEY (projector, account_id))`,
       ];
@@ -91,7 +93,7 @@ export class Ledger {
     return [
       `CREATE TABLE ${applied} (projector VARCHAR(100) NOT NULL, sequence_number BIGINT NOT NULL,
          account_id VARCHAR(100) NOT NULL, amount INT NOT NULL, handled_by VARCHAR(100) NOT NULL,
-         PRIMARY KEY (projector, sequence_number)) ENGINE=InnoDB`,
+         applied_at DATETIME(6) NOT NULL, PRIMARY KEY (projector, sequence_number)) ENGINE=InnoDB`,
       `CREATE TABLE ${accounts} (projector VARCHAR(100) NOT NULL, account_id VARCHAR(100) NOT NULL,
          events INT NOT NULL, total BIGINT NOT NULL, PRIMARY KEY (projector, account_id)) ENGINE=InnoDB`,
     ];
@@ -105,8 +107,8 @@ export class Ledger {
     const { projector, sequenceNumber, accountId, amount } = entry;
     if (this.kind === 'postgres') {
       await db.query(
-        `INSERT INTO ${this.table('rm_applied')} (projector, sequence_number, account_id, amount, handled_by)
-         VALUES ($1, $2, $3, $4, $5)`,
+        `INSERT INTO ${this.table('rm_applied')} (projector, sequence_number, account_id, amount, handled_by, applied_at)
+         VALUES ($1, $2, $3, $4, $5, clock_timestamp())`,
         [projector, sequenceNumber, accountId, amount, by],
       );
       await db.query(
@@ -116,8 +118,8 @@ export class Ledger {
       );
     } else {
       await db.query(
-        `INSERT INTO ${this.table('rm_applied')} (projector, sequence_number, account_id, amount, handled_by)
-         VALUES (?, ?, ?, ?, ?)`,
+        `INSERT INTO ${this.table('rm_applied')} (projector, sequence_number, account_id, amount, handled_by, applied_at)
+         VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))`,
         [projector, sequenceNumber, accountId, amount, by],
       );
       await db.query(
@@ -241,22 +243,38 @@ export async function diffLedger(
   };
 }
 
-/** The ledger's rows of `projector`, as (sequence number, who applied it). */
-export async function ledgerRows(
-  db: SqlDatabase,
-  projector: string,
-): Promise<{ sequenceNumber: number; handledBy: string }[]> {
+/** One ledger row: an event a projector applied, who applied it and when (database clock). */
+export interface LedgerRow {
+  readonly sequenceNumber: number;
+  readonly handledBy: string;
+  readonly appliedAt: Date;
+}
+
+/** The ledger's rows of `projector`, in sequence order. */
+export async function ledgerRows(db: SqlDatabase, projector: string): Promise<LedgerRow[]> {
   const p = db.place.kind === 'postgres' ? '$1' : '?';
   const rows = await db.query(
-    `SELECT sequence_number, handled_by FROM ${db.table('rm_applied')} WHERE projector = ${p} ORDER BY sequence_number`,
+    `SELECT sequence_number, handled_by, applied_at FROM ${db.table('rm_applied')} WHERE projector = ${p} ORDER BY sequence_number`,
     [projector],
   );
-  return rows.map((row) => ({ sequenceNumber: Number(row.sequence_number), handledBy: String(row.handled_by) }));
+  return rows.map((row) => ({
+    sequenceNumber: Number(row.sequence_number),
+    handledBy: String(row.handled_by),
+    // PostgreSQL gives a Date; MariaDB (dateStrings) 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC.
+    appliedAt:
+      row.applied_at instanceof Date
+        ? row.applied_at
+        : new Date(`${String(row.applied_at).replace(' ', 'T')}Z`),
+  }));
 }
 
 /** Serialized events for the bank domain, as the framework writes them. */
 export function openedEvent(accountId: string) {
-  return bankEvent('AccountOpened', { accountId, owner: 'o', openedAt: { $date: new Date(0).toISOString() } });
+  return bankEvent('AccountOpened', {
+    accountId,
+    owner: 'o',
+    openedAt: { $date: new Date(0).toISOString() },
+  });
 }
 
 export function depositedEvent(accountId: string, amount: number) {
@@ -264,7 +282,13 @@ export function depositedEvent(accountId: string, amount: number) {
 }
 
 function bankEvent(eventName: string, payload: object) {
-  return { eventName, context: 'default', payload: JSON.stringify(payload), metadata: {}, createdAt: new Date() };
+  return {
+    eventName,
+    context: 'default',
+    payload: JSON.stringify(payload),
+    metadata: {},
+    createdAt: new Date(),
+  };
 }
 
 /**

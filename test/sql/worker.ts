@@ -1,14 +1,14 @@
 /**
- * A bundle in a process of its own, for tests that SIGKILL it: started by workerProcess.ts (from a
- * transpiled copy; `node -r ts-node/register/transpile-only test/sql/worker.ts` runs it as well)
- * with its settings as JSON in the environment variable EVENTO_SQL_WORKER. It runs ledger projectors on the real stores and talks to
- * its parent over the IPC channel (see WorkerRequest / WorkerMessage). It exits when the parent
- * goes away, so no test leaves one behind.
+ * A bundle in a process of its own, for tests that SIGKILL it. workerProcess.ts starts it from a
+ * transpiled copy (`node -r ts-node/register/transpile-only test/sql/worker.ts` runs it as well),
+ * with its settings as JSON in the environment variable EVENTO_SQL_WORKER. It runs ledger
+ * projectors on the real stores and talks to its parent over the IPC channel (see WorkerRequest /
+ * WorkerMessage). It exits when the parent goes away, so no test leaves one behind.
  */
 import 'reflect-metadata';
 import { EventoBundle } from '../../src';
 import { scopeWith } from '../consumers/support';
-import { openStores } from './databases';
+import { openStores, tableOf } from './databases';
 import { Ledger, ledgerProjectors } from './ledger';
 import type { WorkerConfig, WorkerMessage, WorkerRequest } from './workerProcess';
 
@@ -22,23 +22,17 @@ function describeError(error: unknown): string {
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.EVENTO_SQL_WORKER ?? 'null') as WorkerConfig | null;
-  if (config === null) throw new Error('EVENTO_SQL_WORKER is not set: this script is started by workerProcess.ts');
+  if (config === null)
+    throw new Error('EVENTO_SQL_WORKER is not set: this script is started by workerProcess.ts');
   const { place } = config;
   const stores = await openStores(place, { poolSize: 4 });
-  const ledger = new Ledger(
-    place.kind,
-    (name) =>
-      place.kind === 'postgres'
-        ? `"${place.schema ?? ''}"."${place.tablePrefix}${name}"`
-        : `\`${place.tablePrefix}${name}\``,
-    {
-      handledBy: config.instanceId,
-      delayMs: config.delayMs,
-      ...(config.reportApplied
-        ? { onApplied: (entry) => send({ type: 'applied', sequenceNumber: entry.sequenceNumber }) }
-        : {}),
-    },
-  );
+  const ledger = new Ledger(place.kind, (name) => tableOf(place, name), {
+    handledBy: config.instanceId,
+    delayMs: config.delayMs,
+    ...(config.reportApplied
+      ? { onApplied: (entry) => send({ type: 'applied', sequenceNumber: entry.sequenceNumber }) }
+      : {}),
+  });
   const components = config.projectors.map((name) => {
     const projector = ledgerProjectors[name];
     if (projector === undefined) throw new Error(`No ledger projector named ${name}`);

@@ -70,14 +70,18 @@ export class WorkerBuild {
     for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
       if (done.has(file)) continue;
       done.add(file);
-      const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions, fileName: file });
+      const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
+        compilerOptions,
+        fileName: file,
+      });
       const target = join(dir, relative(ROOT, file)).replace(/\.ts$/, '.js');
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, outputText);
       for (const [, specifier] of outputText.matchAll(/require\("(\.{1,2}\/[^"]*)"\)/g)) {
         const base = resolve(dirname(file), specifier as string);
         const source = [`${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate));
-        if (source === undefined) throw new Error(`${file} imports ${specifier as string}, which is not a .ts module`);
+        if (source === undefined)
+          throw new Error(`${file} imports ${specifier as string}, which is not a .ts module`);
         pending.push(source);
       }
     }
@@ -129,7 +133,11 @@ export class WorkerProcess {
     const child = spawn(process.execPath, [build.entry], {
       cwd: ROOT,
       // The build lives outside the repository: let it find the packages in node_modules.
-      env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), EVENTO_SQL_WORKER: JSON.stringify(config) },
+      env: {
+        ...process.env,
+        NODE_PATH: join(ROOT, 'node_modules'),
+        EVENTO_SQL_WORKER: JSON.stringify(config),
+      },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     return new WorkerProcess(child, config.instanceId);
@@ -156,7 +164,8 @@ export class WorkerProcess {
       if (this.child.exitCode !== null || this.child.signalCode !== null)
         throw new Error(`worker ${this.name} exited while waiting for ${what}:\n${this.output}`);
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`worker ${this.name}: no ${what} within ${timeoutMs} ms:\n${this.output}`);
+      if (left <= 0)
+        throw new Error(`worker ${this.name}: no ${what} within ${timeoutMs} ms:\n${this.output}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, Math.min(left, 200));
         function done(): void {
@@ -196,7 +205,8 @@ export class WorkerProcess {
       );
     });
     const { code, signal } = await Promise.race([this.exited, timeout]).finally(() => clearTimeout(timer));
-    if (code !== 0) throw new Error(`worker ${this.name} stopped with ${signal ?? `code ${code}`}:\n${this.output}`);
+    if (code !== 0)
+      throw new Error(`worker ${this.name} stopped with ${signal ?? `code ${code}`}:\n${this.output}`);
   }
 
   /** SIGKILL: no cleanup, no release of leases, an open transaction cut off. */
