@@ -34,9 +34,16 @@ describe('dead events', () => {
     expect(report?.error).toBeNull();
 
     const [dead] = await bundle.deadEvents(consumer);
-    expect(dead).toMatchObject({ consumerId: consumer, errorName: 'RangeError', errorMessage: '13 is unlucky', retries: 0 });
+    expect(dead).toMatchObject({
+      consumerId: consumer,
+      errorName: 'RangeError',
+      errorMessage: '13 is unlucky',
+      retries: 0,
+    });
     expect(dead?.event.sequenceNumber).toBe(3);
-    expect(dead?.message.payload).toEqual(new Deposit('a1', 13).constructor === Deposit ? expect.objectContaining({ amount: 13 }) : undefined);
+    expect(dead?.message.payload).toEqual(
+      new Deposit('a1', 13).constructor === Deposit ? expect.objectContaining({ amount: 13 }) : undefined,
+    );
     expect(dead?.errorStack).toContain('RangeError: 13 is unlucky');
 
     // Retrying while still broken keeps it, with the new error, and rethrows.
@@ -61,7 +68,10 @@ describe('dead events', () => {
     await bundle.commandGateway.send(new Deposit('a1', 1)); // seq 3
     await eventually(async () => ((await bundle.consumers())[0]?.error?.count ?? 0) >= 2, 20_000);
     const inError = (await bundle.consumers())[0];
-    expect(inError).toMatchObject({ offset: 1, error: { message: 'TransientConsumerError: downstream is restarting' } });
+    expect(inError).toMatchObject({
+      offset: 1,
+      error: { message: 'TransientConsumerError: downstream is restarting' },
+    });
     expect(inError?.error?.since.getTime()).toBeLessThanOrEqual(inError?.error?.lastErrorAt.getTime() ?? 0);
     await eventually(() => poison.seen.length === 2, 20_000);
     expect(poison.seen).toEqual([2, 3]);

@@ -1,5 +1,12 @@
 import { EventoBundle, InMemoryConsumerStateStore, InMemoryEventStore } from '../../src';
-import { AccountAggregate, AccountReadModel, Deposit, OpenAccount, TransferCredited, Withdrawn } from '../domain/bank';
+import {
+  AccountAggregate,
+  AccountReadModel,
+  Deposit,
+  OpenAccount,
+  TransferCredited,
+  Withdrawn,
+} from '../domain/bank';
 import { StartTransfer, TransferAggregate, TransferSaga, TransferSagaState } from '../domain/bankConsumers';
 import { eventually, scopeWith } from './support';
 
@@ -22,7 +29,9 @@ describe('sagas', () => {
     // Observe the saga while it waits for the credit: stop the credit from being applied.
     await send.send(new StartTransfer('t1', 'from', 'to', 30));
     await bundle.untilIdle();
-    await eventually(async () => (await store.readAggregate('to')).some((e) => e.eventName === 'TransferCredited'));
+    await eventually(async () =>
+      (await store.readAggregate('to')).some((e) => e.eventName === 'TransferCredited'),
+    );
     await bundle.untilIdle();
 
     const from = await store.readAggregate('from');
@@ -55,7 +64,15 @@ describe('sagas', () => {
       store.append({
         aggregateId,
         expectedVersion: 0,
-        events: [{ eventName: payloads.register(event.constructor as never), context: 'default', payload: payloads.serialize(event), metadata: {}, createdAt: new Date() }],
+        events: [
+          {
+            eventName: payloads.register(event.constructor as never),
+            context: 'default',
+            payload: payloads.serialize(event),
+            metadata: {},
+            createdAt: new Date(),
+          },
+        ],
       });
     // No Withdraw handler in this bundle: the saga's first command fails, so start it by hand.
     await append(new Withdrawn('x', 5, 'orphan'));
@@ -70,7 +87,15 @@ describe('sagas', () => {
       owner: 'me',
       expectedVersion: 0,
       offset: 0,
-      sagaUpserts: [{ sagaName: 'TransferSaga', sagaId: 's2', stateName: 'TransferSagaState', state: payloads.serialize(state), associations: state.associations }],
+      sagaUpserts: [
+        {
+          sagaName: 'TransferSaga',
+          sagaId: 's2',
+          stateName: 'TransferSagaState',
+          state: payloads.serialize(state),
+          associations: state.associations,
+        },
+      ],
     });
     await append(new TransferCredited('to', 30, 't2'));
     await bundle.untilIdle();

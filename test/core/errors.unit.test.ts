@@ -16,13 +16,20 @@ function catalogue(): Row[] {
     .filter((line) => line.startsWith('| `EVENTO_'))
     .map((line) => {
       const cells = line.split('|').map((c) => c.trim());
-      return { code: cells[1]!.replace(/`/g, ''), className: cells[2]!.replace(/`/g, ''), retriable: cells[3] === 'yes' };
+      return {
+        code: cells[1]!.replace(/`/g, ''),
+        className: cells[2]!.replace(/`/g, ''),
+        retriable: cells[3] === 'yes',
+      };
     });
 }
 
 function instances(): EventoError[] {
   return Object.values(framework)
-    .filter((value): value is new (...args: never[]) => EventoError => typeof value === 'function' && value.prototype instanceof EventoError)
+    .filter(
+      (value): value is new (...args: never[]) => EventoError =>
+        typeof value === 'function' && value.prototype instanceof EventoError,
+    )
     .map((type) => {
       if (type === (ConcurrencyError as unknown)) return new ConcurrencyError('a', 1, 2);
       if (type === (ComponentDefinitionError as unknown)) return new ComponentDefinitionError([]);
@@ -41,7 +48,9 @@ describe('error catalogue (docs/errors.md)', () => {
     const errors = instances();
     expect(errors.map((e) => e.code).sort()).toEqual(Object.values(ErrorCode).sort());
     for (const error of errors) {
-      expect({ code: error.code, className: error.name, retriable: error.retriable }).toEqual(rows.get(error.code));
+      expect({ code: error.code, className: error.name, retriable: error.retriable }).toEqual(
+        rows.get(error.code),
+      );
     }
   });
 
