@@ -1,22 +1,15 @@
-import type { InjectionToken } from 'tsyringe';
 import { AggregateState } from '../aggregate/aggregateState';
 import { InvalidArgumentError } from '../errors';
 import { describe } from '../internal/types';
 import type { Metadata } from '../messages/metadata';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
-import {
-  DomainCommand,
-  DomainEvent,
-  type Command,
-  type Query,
-  type QueryResponse,
-} from '../messages/payloads';
+import { DomainCommand, DomainEvent } from '../messages/payloads';
 import type { ComponentDescriptor } from '../registry/descriptors';
 import { AggregateWhen } from './aggregateResult';
 import { runAggregateScenario, type AggregateGiven } from './aggregateScenario';
 import { readComponent, ResourceSet, type ComponentClass, type FixtureOptions } from './components';
 import { Execution } from './expectations';
-import type { PayloadClass, RecordingGateways, StubAnswer } from './recordingGateways';
+import { FixtureSetup } from './fixtureSetup';
 
 /**
  * Given-when-then tests for an `@Aggregate`, with no store or bundle:
@@ -35,17 +28,13 @@ import type { PayloadClass, RecordingGateways, StubAnswer } from './recordingGat
  * the state is rebuilt from the events and compared with the state the command left: a state
  * changed outside an `@EventSourcingHandler` fails the test, naming the field.
  */
-export class AggregateTestFixture {
+export class AggregateTestFixture extends FixtureSetup {
   private readonly givens: AggregateGiven[] = [];
-  private readonly stubs: ((gateways: RecordingGateways) => void)[] = [];
   private noPriorActivity = false;
-  private now: Date | undefined;
 
-  private constructor(
-    private readonly descriptor: ComponentDescriptor,
-    private readonly payloads: PayloadRegistry,
-    private readonly resources: ResourceSet,
-  ) {}
+  private constructor(descriptor: ComponentDescriptor, payloads: PayloadRegistry, resources: ResourceSet) {
+    super(descriptor, payloads, resources);
+  }
 
   /**
    * A fixture for the `@Aggregate` class `type`. Throws ComponentDefinitionError when the class is
@@ -101,33 +90,6 @@ export class AggregateTestFixture {
       );
     }
     this.noPriorActivity = true;
-    return this;
-  }
-
-  /** The time handlers see as the message time (command, given and new events); default: the real time when the scenario runs. */
-  givenCurrentTime(date: Date): this {
-    if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
-      throw new InvalidArgumentError(`givenCurrentTime() takes a valid Date, got ${describe(date)}.`);
-    }
-    this.now = new Date(date.getTime());
-    return this;
-  }
-
-  /** Registers a value the aggregate's constructor takes, under its injection token. */
-  registerInjectableResource<T>(token: InjectionToken<T>, value: T): this {
-    this.resources.add(token, value);
-    return this;
-  }
-
-  /** Stubs what commands the handlers send answer (an Error is thrown to the sender); unstubbed commands answer undefined. */
-  onCommand<C extends Command>(type: PayloadClass<C>, answer: StubAnswer<C>): this {
-    this.stubs.push((gateways) => gateways.onCommand(type, answer));
-    return this;
-  }
-
-  /** Stubs what queries the handlers send answer; an unstubbed query fails with NoHandlerError. */
-  onQuery<Q extends Query>(type: PayloadClass<Q>, answer: StubAnswer<Q, QueryResponse<unknown>>): this {
-    this.stubs.push((gateways) => gateways.onQuery(type, answer));
     return this;
   }
 

@@ -1,15 +1,12 @@
-import type { InjectionToken } from 'tsyringe';
 import { InvalidArgumentError } from '../errors';
-import { describe } from '../internal/types';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
-import type { Command, Query, QueryResponse } from '../messages/payloads';
 import type { ComponentDescriptor } from '../registry/descriptors';
 import { readComponent, ResourceSet, type ComponentClass, type FixtureOptions } from './components';
 import { Execution } from './expectations';
+import { FixtureSetup } from './fixtureSetup';
 import { ProjectorExpectations } from './projectorResult';
 import { runProjectorScenario, type ProjectorWhen } from './projectorScenario';
 import { checkEvent, type PublishableEvent } from './publishedEvents';
-import type { PayloadClass, RecordingGateways, StubAnswer } from './recordingGateways';
 
 /** Options of `ProjectorTestFixture.of()`. */
 export interface ProjectorFixtureOptions extends FixtureOptions {
@@ -37,18 +34,17 @@ export interface ProjectorFixtureOptions extends FixtureOptions {
  * injected), serialized as the event store would keep them. The read model is yours: give it as
  * a resource, and assert on it with your own query code. Build a new read model (and fixture) per test.
  */
-export class ProjectorTestFixture {
+export class ProjectorTestFixture extends FixtureSetup {
   private readonly givens: PublishableEvent[] = [];
-  private readonly stubs: ((gateways: RecordingGateways) => void)[] = [];
-  private now: Date | undefined;
   private headReached: boolean;
 
   private constructor(
-    private readonly descriptor: ComponentDescriptor,
-    private readonly payloads: PayloadRegistry,
-    private readonly resources: ResourceSet,
+    descriptor: ComponentDescriptor,
+    payloads: PayloadRegistry,
+    resources: ResourceSet,
     private readonly options: ProjectorFixtureOptions,
   ) {
+    super(descriptor, payloads, resources);
     this.headReached = options.isHeadReached ?? true;
   }
 
@@ -78,36 +74,9 @@ export class ProjectorTestFixture {
     return this;
   }
 
-  /** The time events are published at (what handlers see as the message time); default: the real time. */
-  givenCurrentTime(date: Date): this {
-    if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
-      throw new InvalidArgumentError(`givenCurrentTime() takes a valid Date, got ${describe(date)}.`);
-    }
-    this.now = new Date(date.getTime());
-    return this;
-  }
-
   /** Sets what `ProjectorStatus.isHeadReached()` answers (the `isHeadReached` option). */
   givenHeadReached(isHeadReached: boolean): this {
     this.headReached = isHeadReached;
-    return this;
-  }
-
-  /** Registers a value the component's constructor takes, under its injection token. */
-  registerInjectableResource<T>(token: InjectionToken<T>, value: T): this {
-    this.resources.add(token, value);
-    return this;
-  }
-
-  /** Stubs what a command the handlers send returns (an Error is thrown); unstubbed commands return undefined. */
-  onCommand<C extends Command>(type: PayloadClass<C>, answer: StubAnswer<C>): this {
-    this.stubs.push((gateways) => gateways.onCommand(type, answer));
-    return this;
-  }
-
-  /** Stubs what a query the handlers send answers; an unstubbed query fails with NoHandlerError. */
-  onQuery<Q extends Query>(type: PayloadClass<Q>, answer: StubAnswer<Q, QueryResponse<unknown>>): this {
-    this.stubs.push((gateways) => gateways.onQuery(type, answer));
     return this;
   }
 

@@ -1,13 +1,10 @@
-import type { InjectionToken } from 'tsyringe';
 import { InvalidArgumentError } from '../errors';
-import { describe } from '../internal/types';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
-import type { Command, Query, QueryResponse } from '../messages/payloads';
 import type { ComponentDescriptor } from '../registry/descriptors';
 import { readComponent, ResourceSet, type ComponentClass, type FixtureOptions } from './components';
 import { Execution } from './expectations';
+import { FixtureSetup } from './fixtureSetup';
 import { checkEvent, type PublishableEvent } from './publishedEvents';
-import type { PayloadClass, RecordingGateways, StubAnswer } from './recordingGateways';
 import { SagaWhen } from './sagaResult';
 import { runSagaScenario } from './sagaScenario';
 
@@ -27,17 +24,13 @@ import { runSagaScenario } from './sagaScenario';
  * would keep them. The saga gets recording gateways: commands it sends are recorded and answer
  * what `onCommand` stubbed.
  */
-export class SagaTestFixture {
+export class SagaTestFixture extends FixtureSetup {
   private readonly givens: PublishableEvent[] = [];
-  private readonly stubs: ((gateways: RecordingGateways) => void)[] = [];
   private noPriorActivity = false;
-  private now: Date | undefined;
 
-  private constructor(
-    private readonly descriptor: ComponentDescriptor,
-    private readonly payloads: PayloadRegistry,
-    private readonly resources: ResourceSet,
-  ) {}
+  private constructor(descriptor: ComponentDescriptor, payloads: PayloadRegistry, resources: ResourceSet) {
+    super(descriptor, payloads, resources);
+  }
 
   /** A fixture for the `@Saga` class `type`; throws ComponentDefinitionError when it is misdeclared. */
   static of(type: ComponentClass, options: FixtureOptions = {}): SagaTestFixture {
@@ -68,36 +61,6 @@ export class SagaTestFixture {
       );
     }
     this.noPriorActivity = true;
-    return this;
-  }
-
-  /** The time events are published at (what handlers see as the message time); default: the real time. */
-  givenCurrentTime(date: Date): this {
-    if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
-      throw new InvalidArgumentError(`givenCurrentTime() takes a valid Date, got ${describe(date)}.`);
-    }
-    this.now = new Date(date.getTime());
-    return this;
-  }
-
-  /** Registers a value the saga's constructor takes, under its injection token. */
-  registerInjectableResource<T>(token: InjectionToken<T>, value: T): this {
-    this.resources.add(token, value);
-    return this;
-  }
-
-  /**
-   * Stubs what a dispatched command of `type` (or a subclass) returns to the saga: a value, an
-   * Error to throw, or a function of the command. Unstubbed commands return undefined.
-   */
-  onCommand<C extends Command>(type: PayloadClass<C>, answer: StubAnswer<C>): this {
-    this.stubs.push((gateways) => gateways.onCommand(type, answer));
-    return this;
-  }
-
-  /** Stubs what a query of `type` answers; an unstubbed query fails with NoHandlerError. */
-  onQuery<Q extends Query>(type: PayloadClass<Q>, answer: StubAnswer<Q, QueryResponse<unknown>>): this {
-    this.stubs.push((gateways) => gateways.onQuery(type, answer));
     return this;
   }
 
