@@ -2,6 +2,7 @@ import { ConcurrencyError, HandlerReturnError } from '../errors';
 import { KeyedMutex } from '../internal/keyedMutex';
 import { describe } from '../internal/types';
 import { eventToAppend, publishedEvent } from '../messages/eventRecords';
+import { callInFlowOf, isThenable } from '../messages/flow';
 import { EventMessage, type CommandMessage } from '../messages/messages';
 import { Metadata } from '../messages/metadata';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
@@ -81,7 +82,9 @@ export class AggregateRuntime {
     const snapshotVersion = snapshot?.aggregateVersion ?? 0;
     let version = snapshotVersion;
     for (const stored of await eventStore.readAggregate(aggregateId, snapshotVersion)) {
-      state = await this.apply(state, publishedEvent(stored, payloads));
+      // Replays of long streams apply thousands of events: no promise per event unless a handler is async.
+      const next = this.applyNow(state, publishedEvent(stored, payloads));
+      state = next instanceof Promise ? await next : next;
       version = stored.aggregateVersion ?? version + 1;
     }
     return { state, version, snapshotVersion };
@@ -89,17 +92,39 @@ export class AggregateRuntime {
 
   /** Applies one event to `state` through its event sourcing handler; resolves to the new state. */
   async apply(state: AggregateState | undefined, message: EventMessage): Promise<AggregateState | undefined> {
+    return this.applyNow(state, message);
+  }
+
+  /** {@link apply}, returning the new state directly when the handler returns synchronously. */
+  private applyNow(
+    state: AggregateState | undefined,
+    message: EventMessage,
+  ): AggregateState | undefined | Promise<AggregateState | undefined> {
     const handler = this.descriptor.byPayload.get(message.payload.constructor);
     if (handler === undefined || handler.kind !== 'eventSourcing') {
       throw new HandlerReturnError(
         `${this.descriptor.name} has no @EventSourcingHandler for ${message.payloadName}; add one (it may leave the state as it is).`,
       );
     }
-    const result = await invoke(this.instance, handler, message.payload, {
-      ...this.deps.gateways,
+    const { commandGateway, queryGateway } = this.deps.gateways;
+    const result = invokeNow(this.instance, handler, message.payload, {
+      commandGateway,
+      queryGateway,
       message,
       state,
     });
+    return isThenable(result)
+      ? Promise.resolve(result).then((value) => this.applied(handler, message, state, value))
+      : this.applied(handler, message, state, result);
+  }
+
+  /** Checks what an event sourcing handler returned; the new state. */
+  private applied(
+    handler: HandlerDescriptor,
+    message: EventMessage,
+    state: AggregateState | undefined,
+    result: unknown,
+  ): AggregateState | undefined {
     if (result === undefined || result === null) {
       if (state === undefined) {
         throw new HandlerReturnError(
@@ -188,6 +213,21 @@ export class AggregateRuntime {
       this.deps.onSnapshotError?.(error);
     }
   }
+}
+
+/**
+ * `invoke` (registry/invoke.ts) without its promise: the handler's parameters filled, called in
+ * the flow of the context's message; returns what the handler returned (a promise if it is async).
+ */
+function invokeNow(
+  instance: object,
+  handler: HandlerDescriptor,
+  payload: unknown,
+  context: InvocationContext,
+): unknown {
+  const args: unknown[] = [payload];
+  for (const resolve of handler.params) args.push(resolve(context));
+  return callInFlowOf(context.message, instance, handler.method, args);
 }
 
 function backoff(attempt: number): Promise<void> {

@@ -1,9 +1,9 @@
 import { publishedEvent } from '../messages/eventRecords';
+import { callInFlowOf, isThenable } from '../messages/flow';
 import type { PublishedEvent } from '../messages/messages';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
 import type { ComponentDescriptor, HandlerDescriptor } from '../registry/descriptors';
 import type { InvocationContext } from '../registry/invocationContext';
-import { invoke } from '../registry/invoke';
 import type { StoredEvent } from '../stores/eventStore';
 import {
   nothingChanged,
@@ -58,11 +58,29 @@ export class HandlerProcessor implements EventProcessor {
     const handler = this.byName.get(stored.eventName);
     if (handler === undefined) return nothingChanged;
     const message = this.revive(stored);
-    const resources = new Map<unknown, unknown>([
+    const { commandGateway, queryGateway } = this.deps.gateways;
+    const context = { commandGateway, queryGateway, message, resources: this.resourcesFor(step) };
+    // What `invoke` does, without its own promise: a catch-up handles every event this way.
+    const args: unknown[] = [message.payload];
+    for (const resolve of handler.params) args.push(resolve(context));
+    const result = callInFlowOf(message, this.instance, handler.method, args);
+    if (isThenable(result)) await result;
+    return nothingChanged;
+  }
+
+  private lastResources:
+    { transaction: unknown; headReached: boolean; map: ReadonlyMap<unknown, unknown> } | undefined;
+
+  /** The injectable resources of a step; events of one batch share them (one transaction, one status). */
+  private resourcesFor(step: StepContext): ReadonlyMap<unknown, unknown> {
+    const last = this.lastResources;
+    if (last !== undefined && last.transaction === step.transaction && last.headReached === step.headReached)
+      return last.map;
+    const map = new Map<unknown, unknown>([
       [ProjectorStatus, step.headReached ? headReachedStatus : replayingStatus],
       [StoreTransaction, new StoreTransaction(step.transaction)],
     ]);
-    await invoke(this.instance, handler, message.payload, { ...this.deps.gateways, message, resources });
-    return nothingChanged;
+    this.lastResources = { transaction: step.transaction, headReached: step.headReached, map };
+    return map;
   }
 }

@@ -13,6 +13,26 @@ export function runInFlowOf<T>(message: Message, fn: () => T): T {
   return storage.run(message, fn);
 }
 
+/**
+ * Calls `instance[method](...args)` as handling `message`, without a promise of its own: returns
+ * what the method returned (a promise only if the method is async), or throws what it threw.
+ */
+export function callInFlowOf(message: Message, instance: object, method: string, args: unknown[]): unknown {
+  const fn = (instance as Record<string, (...a: unknown[]) => unknown>)[method] as (
+    ...a: unknown[]
+  ) => unknown;
+  return storage.run(message, () => fn.apply(instance, args));
+}
+
+/** True when `value` is a promise or another thenable. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
 /** The message being handled by the calling code, if any. */
 export function currentMessage(): Message | undefined {
   return storage.getStore();

@@ -13,6 +13,9 @@ export interface ClassNames {
 }
 
 export function encode(value: unknown, names: ClassNames): string {
+  // Most payloads hold only primitives, arrays and plain objects: nothing to tag, and a replacer
+  // function would cost a call per key.
+  if (needsNoTags(value, 0)) return JSON.stringify(value);
   return JSON.stringify(value, function (this: Record<string, unknown>, key: string, encoded: unknown) {
     const raw = this[key];
     if (raw instanceof Date) return { $date: raw.toISOString() };
@@ -28,7 +31,12 @@ export function encode(value: unknown, names: ClassNames): string {
 }
 
 export function decode(json: string, names: ClassNames, topLevel?: Class): unknown {
-  const parsed: unknown = JSON.parse(json, (_key, value: unknown) => reviveTagged(value, names));
+  // A tag is a key starting with '$', written `"$` (or with a \u escape): without either there is
+  // nothing to revive, and a reviver function would cost a call per value.
+  const parsed: unknown =
+    json.includes('"$') || json.includes('\\u')
+      ? JSON.parse(json, (_key, value: unknown) => reviveTagged(value, names))
+      : JSON.parse(json);
   if (topLevel === undefined || parsed === null || typeof parsed !== 'object') return parsed;
   return Object.assign(Object.create(topLevel.prototype as object) as object, parsed);
 }
@@ -46,4 +54,31 @@ function reviveTagged(value: unknown, names: ClassNames): unknown {
     return Object.assign(Object.create(names.classOf($type).prototype as object) as object, fields);
   }
   return value;
+}
+
+/**
+ * True when encoding `value` with the tagging replacer would give plain JSON.stringify's output:
+ * below the top level only primitives, arrays and plain objects (no Date, Map, Set, class
+ * instance or toJSON). Deep or cyclic values answer false and take the replacer's path.
+ */
+function needsNoTags(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (depth > 16) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!needsNoTags(item, depth + 1)) return false;
+    return true;
+  }
+  if (
+    value instanceof Map ||
+    value instanceof Set ||
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  )
+    return false;
+  if (depth > 0) {
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return false;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) if (!needsNoTags(record[key], depth + 1)) return false;
+  return true;
 }

@@ -16,7 +16,11 @@ export class Metadata {
   private readonly values: Readonly<Record<string, string>>;
 
   constructor(values: Readonly<Record<string, string>> = {}) {
-    this.values = Object.freeze({ ...values });
+    // A frozen plain record (as the stores hand out) cannot change under us: no copy needed.
+    this.values =
+      Object.isFrozen(values) && Object.getPrototypeOf(values) === Object.prototype
+        ? values
+        : Object.freeze({ ...values });
   }
 
   static from(value: Metadata | Readonly<Record<string, string>> | undefined): Metadata {

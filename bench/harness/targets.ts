@@ -1,0 +1,95 @@
+import { ratio } from './report';
+import type { Measurement } from './types';
+
+/** The issue's targets, each with what was measured (the benchmark reports; it does not assert). */
+export function evaluateTargets(results: readonly Measurement[]): string {
+  const lines = ['| target | measured | met |', '| --- | --- | --- |'];
+  const find = (
+    workload: string,
+    variant: string,
+    store: string,
+    system = 'evento-ts',
+  ): Measurement | undefined =>
+    results.find(
+      (m) => m.workload === workload && m.variant === variant && m.store === store && m.system === system,
+    );
+  const add = (
+    target: string,
+    value: number | undefined,
+    text: (v: number) => string,
+    met: (v: number) => boolean,
+  ): void => {
+    if (value === undefined || Number.isNaN(value)) return;
+    lines.push(`| ${target} | ${text(value)} | ${met(value) ? 'yes' : 'no'} |`);
+  };
+  const times = (v: number): string => `${v.toFixed(2)}×`;
+  const commands16 = find('commands', 'concurrency 16', 'postgres');
+  if (commands16 !== undefined) {
+    add(
+      'Commands, PostgreSQL, concurrency 16: ≥ 0.8 × raw',
+      ratio(results, commands16, 'raw'),
+      times,
+      (v) => v >= 0.8,
+    );
+    add(
+      'Commands, PostgreSQL, concurrency 16: ≥ 1.5 × Emmett',
+      ratio(results, commands16, 'emmett'),
+      times,
+      (v) => v >= 1.5,
+    );
+  }
+  for (const mode of ['exactly-once', 'plain']) {
+    const catchup = find('catch-up', mode, 'postgres');
+    if (catchup === undefined) continue;
+    add(
+      `Catch-up (${mode}), PostgreSQL: ≥ 0.9 × raw`,
+      ratio(results, catchup, 'raw'),
+      times,
+      (v) => v >= 0.9,
+    );
+    add(
+      `Catch-up (${mode}), PostgreSQL: ≥ 2 × Emmett`,
+      ratio(results, catchup, 'emmett'),
+      times,
+      (v) => v >= 2,
+    );
+  }
+  const latency = results.find(
+    (m) => m.workload === 'latency' && m.store === 'postgres' && m.system === 'evento-ts',
+  );
+  add(
+    'Latency p99, PostgreSQL, 200 cmd/s: < 50 ms',
+    latency?.latencyMs?.p99.median,
+    (v) => `${v.toFixed(1)} ms`,
+    (v) => v < 50,
+  );
+  for (const variant of ['concurrency 1', 'concurrency 16']) {
+    const memory = find('commands', variant, 'memory');
+    if (memory !== undefined)
+      add(
+        `Commands in memory (${variant}): ≥ 2 × Emmett in memory`,
+        ratio(results, memory, 'emmett'),
+        times,
+        (v) => v >= 2,
+      );
+  }
+  for (const store of ['memory', 'postgres', 'mysql']) {
+    const without = find('long aggregate', 'command, no snapshots', store);
+    const withSnapshots = find('long aggregate', 'command, snapshots', store);
+    if (without?.throughput !== undefined && withSnapshots?.throughput !== undefined)
+      add(
+        `Command on a 10,000-event aggregate, ${store}: snapshots ≥ 20 × faster`,
+        withSnapshots.throughput.median / without.throughput.median,
+        times,
+        (v) => v >= 20,
+      );
+  }
+  for (const m of results) {
+    const delivered = m.extra.deliveredRatio;
+    if (delivered !== undefined && m.system !== 'raw')
+      lines.push(
+        `| ${m.workload} [${m.variant}] ${m.store} ${m.system}: delivered / appended = 1 | ${delivered.median.toFixed(4)} (min ${delivered.min.toFixed(4)}) | ${delivered.min === 1 && delivered.max === 1 ? 'yes' : 'no'} |`,
+      );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,21 @@
+/**
+ * `npm run bench -- [workload...] [--store memory,postgres,mysql] [--quick] [--reps n] [--seconds n]`
+ *
+ * Runs each workload's cases, every system side by side (evento-ts, the raw driver limit, Emmett
+ * where it has the feature), prints a Markdown table and the targets, and writes one JSON line per
+ * measurement to bench/results/.
+ */
+import 'reflect-metadata';
+import { runBench } from './harness/bench';
+
+// A background loop that fails after its run was given up must not end the whole benchmark.
+process.on('unhandledRejection', (error) => console.error('[bench] unhandled rejection:', error));
+
+runBench(process.argv.slice(2), (line) => console.log(line))
+  .then((ok) => {
+    process.exitCode = ok ? 0 : 1;
+  })
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });

@@ -1,0 +1,45 @@
+/**
+ * Workload 1, commands: 5,000 deposits over 1,000 accounts that each already have 50 events
+ * (load the state, decide, append with the optimistic version check), at concurrency 1 and 16.
+ * Command k goes to account k mod 1,000, so commands in flight never touch the same account.
+ */
+import type { BenchConfig } from '../harness/config';
+import { resetStore } from '../harness/databases';
+import type { BenchCase } from '../harness/types';
+import { emmettCommands } from '../systems/emmett/commands';
+import { eventoCommands, type CommandsSize } from '../systems/evento/commands';
+import { rawCommands } from '../systems/raw/commands';
+
+export function commandsCases(config: BenchConfig): BenchCase[] {
+  const spec = {
+    aggregates: config.quick ? 100 : 1000,
+    perAggregate: config.quick ? 10 : 50,
+    opened: true,
+    order: 'grouped',
+    idPrefix: 'acc-',
+  } as const;
+  const commands = config.quick ? 200 : 5000;
+  return config.stores.flatMap((store) =>
+    [1, 16].map((concurrency): BenchCase => {
+      const size: CommandsSize = { spec, commands, concurrency };
+      return {
+        workload: 'commands',
+        variant: `concurrency ${concurrency}`,
+        store,
+        unit: 'cmd/s',
+        params: { commands, aggregates: spec.aggregates, eventsPerAggregate: spec.perAggregate, concurrency },
+        setup: () => resetStore(store),
+        systems: [
+          { system: 'evento-ts', create: () => eventoCommands(store, size) },
+          { system: 'raw', create: () => rawCommands(store, size) },
+          ...(store === 'memory'
+            ? []
+            : [{ system: 'raw-min' as const, create: () => rawCommands(store, size, 'raw-min') }]),
+          ...(store === 'mysql'
+            ? []
+            : [{ system: 'emmett' as const, create: () => emmettCommands(store, size) }]),
+        ],
+      };
+    }),
+  );
+}

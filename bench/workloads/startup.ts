@@ -1,0 +1,22 @@
+/**
+ * Workload 6, start-up: EventoBundle.start() with 200 components (50 aggregates, 50 projections,
+ * 50 projectors and 50 observers, so 100 consumers that register and take their leases). The
+ * throughput column is starts per second; `startMs` is the time of one start.
+ */
+import type { BenchConfig } from '../harness/config';
+import { resetStore } from '../harness/databases';
+import type { BenchCase } from '../harness/types';
+import { eventoStartup } from '../systems/evento/startup';
+
+export function startupCases(config: BenchConfig): BenchCase[] {
+  const components = 200;
+  return config.stores.map((store): BenchCase => ({
+    workload: 'start-up',
+    variant: `${components} components`,
+    store,
+    unit: 'starts/s',
+    params: { components, consumers: components / 2 },
+    setup: () => resetStore(store),
+    systems: [{ system: 'evento-ts', create: () => eventoStartup(store, components) }],
+  }));
+}
