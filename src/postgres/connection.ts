@@ -85,7 +85,9 @@ export class Connection {
       if (isConnectionError(error)) broken ??= error instanceof Error ? error : new Error(String(error));
       throw mapDriverError(error, operation);
     } finally {
-      client.removeListener('error', onError);
+      // A destroyed client can still report its connection's end: keep the listener on it then,
+      // or that late 'error' event would be unhandled and crash the process.
+      if (broken === undefined) client.removeListener('error', onError);
       client.release(broken);
     }
   }
