@@ -3,8 +3,11 @@
 export type StoreKind = 'memory' | 'postgres' | 'mysql';
 export const STORES: readonly StoreKind[] = ['memory', 'postgres', 'mysql'];
 
-/** 'raw' does evento-ts's statements by hand; 'raw-min' the least an append needs (read, insert, unique key). */
-export type SystemName = 'evento-ts' | 'raw' | 'raw-min' | 'emmett';
+/**
+ * 'raw' does evento-ts's statements by hand; 'raw-min' the least an append needs (read, insert,
+ * unique key); 'evento-ts (no cache)' is evento-ts with its aggregate state cache turned off.
+ */
+export type SystemName = 'evento-ts' | 'evento-ts (no cache)' | 'raw' | 'raw-min' | 'emmett';
 
 /** A case's parameters, written as they are into the results. */
 export type Params = Readonly<Record<string, string | number | boolean>>;

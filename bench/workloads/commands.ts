@@ -30,7 +30,8 @@ export function commandsCases(config: BenchConfig): BenchCase[] {
         params: { commands, aggregates: spec.aggregates, eventsPerAggregate: spec.perAggregate, concurrency },
         setup: () => resetStore(store),
         systems: [
-          { system: 'evento-ts', create: () => eventoCommands(store, size) },
+          { system: 'evento-ts', create: () => eventoCommands(store, size, true) },
+          { system: 'evento-ts (no cache)', create: () => eventoCommands(store, size, false) },
           { system: 'raw', create: () => rawCommands(store, size) },
           ...(store === 'memory'
             ? []

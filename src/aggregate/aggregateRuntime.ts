@@ -11,6 +11,7 @@ import type { ComponentDescriptor, HandlerDescriptor } from '../registry/descrip
 import type { InvocationContext } from '../registry/invocationContext';
 import { invoke } from '../registry/invoke';
 import type { EventStore, EventToAppend } from '../stores/eventStore';
+import { AggregateCache } from './aggregateCache';
 import { aggregateIdOf, checkEvents, checkLifecycle } from './commandRules';
 import { AggregateState } from './aggregateState';
 
@@ -21,6 +22,8 @@ export interface AggregateRuntimeDeps {
   readonly gateways: Pick<InvocationContext, 'commandGateway' | 'queryGateway'>;
   /** Times a command is decided again after a ConcurrencyError from another writer. */
   readonly conflictRetries: number;
+  /** Aggregate states kept between commands, unless `@Aggregate({ cacheSize })` says otherwise. */
+  readonly cacheSize: number;
   readonly onSnapshotError?: (error: unknown) => void;
 }
 
@@ -40,11 +43,14 @@ export interface LoadedAggregate {
 }
 
 /**
- * Runs the commands of one aggregate class: loads the state (snapshot plus later events), runs the
- * command handler, applies the new events through the event sourcing handlers, appends them with
- * the expected version, and takes a snapshot when due. Commands with one lock id run one at a time.
+ * Runs the commands of one aggregate class: loads the state (the cached state, or the snapshot,
+ * plus the events after it), runs the command handler, applies the new events through the event
+ * sourcing handlers, appends them with the expected version, and takes a snapshot when due.
+ * Commands with one lock id run one at a time.
  */
 export class AggregateRuntime {
+  /** States left by recent commands (see AggregateCache). */
+  readonly cache: AggregateCache;
   private readonly mutex = new KeyedMutex();
   private readonly snapshotFrequency: number;
 
@@ -55,6 +61,8 @@ export class AggregateRuntime {
   ) {
     const frequency = descriptor.options.snapshotFrequency;
     this.snapshotFrequency = typeof frequency === 'number' ? frequency : -1;
+    const cacheSize = descriptor.options.cacheSize;
+    this.cache = new AggregateCache(typeof cacheSize === 'number' ? cacheSize : deps.cacheSize);
   }
 
   async handle(message: CommandMessage, handler: HandlerDescriptor): Promise<unknown> {
@@ -75,19 +83,25 @@ export class AggregateRuntime {
   async load(aggregateId: string): Promise<LoadedAggregate> {
     const { eventStore, payloads } = this.deps;
     const snapshot = this.snapshotFrequency >= 0 ? await eventStore.loadSnapshot(aggregateId) : undefined;
-    let state =
+    const state =
       snapshot === undefined
         ? undefined
         : payloads.deserialize<AggregateState>(snapshot.stateName, snapshot.state);
     const snapshotVersion = snapshot?.aggregateVersion ?? 0;
-    let version = snapshotVersion;
-    for (const stored of await eventStore.readAggregate(aggregateId, snapshotVersion)) {
+    return this.catchUp(aggregateId, { state, version: snapshotVersion, snapshotVersion });
+  }
+
+  /** Applies the events stored after `from.version` to `from.state` (which it may mutate). */
+  private async catchUp(aggregateId: string, from: LoadedAggregate): Promise<LoadedAggregate> {
+    const { eventStore, payloads } = this.deps;
+    let { state, version } = from;
+    for (const stored of await eventStore.readAggregate(aggregateId, version)) {
       // Replays of long streams apply thousands of events: no promise per event unless a handler is async.
       const next = this.applyNow(state, publishedEvent(stored, payloads));
       state = next instanceof Promise ? await next : next;
       version = stored.aggregateVersion ?? version + 1;
     }
-    return { state, version, snapshotVersion };
+    return { state, version, snapshotVersion: from.snapshotVersion };
   }
 
   /** Applies one event to `state` through its event sourcing handler; resolves to the new state. */
@@ -179,26 +193,33 @@ export class AggregateRuntime {
     handler: HandlerDescriptor,
     aggregateId: string,
   ): Promise<unknown> {
-    const loaded = await this.load(aggregateId);
+    // A taken entry goes back only after success: whatever fails below leaves no cached state.
+    const cached = this.cache.take(aggregateId);
+    const loaded =
+      cached === undefined ? await this.load(aggregateId) : await this.catchUp(aggregateId, cached);
     const decision = await this.execute(message, handler, aggregateId, loaded, new Date());
     await this.deps.eventStore.append({
       aggregateId,
       expectedVersion: loaded.version,
       events: decision.records,
     });
-    const newVersion = loaded.version + decision.events.length;
+    const version = loaded.version + decision.events.length;
     const { state } = decision;
+    let { snapshotVersion } = loaded;
     if (
       this.snapshotFrequency >= 0 &&
       state !== undefined &&
-      newVersion - loaded.snapshotVersion >= this.snapshotFrequency
+      version - snapshotVersion >= this.snapshotFrequency &&
+      (await this.snapshot(aggregateId, version, state))
     ) {
-      await this.snapshot(aggregateId, newVersion, state);
+      snapshotVersion = version;
     }
+    this.cache.put(aggregateId, { state, version, snapshotVersion });
     return decision.result;
   }
 
-  private async snapshot(aggregateId: string, version: number, state: AggregateState): Promise<void> {
+  /** Stores a snapshot; false (after reporting the error) when that failed. */
+  private async snapshot(aggregateId: string, version: number, state: AggregateState): Promise<boolean> {
     const { eventStore, payloads } = this.deps;
     try {
       await eventStore.saveSnapshot({
@@ -208,9 +229,11 @@ export class AggregateRuntime {
         state: payloads.serialize(state),
         createdAt: new Date(),
       });
+      return true;
     } catch (error) {
       // The events are stored; a missing snapshot only costs a longer load next time.
       this.deps.onSnapshotError?.(error);
+      return false;
     }
   }
 }

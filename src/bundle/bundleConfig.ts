@@ -17,6 +17,8 @@ export interface BundleConfig {
   container: DependencyContainer | undefined;
   /** Times a command is decided again after a conflict with another writer. Default 10. */
   commandConflictRetries: number;
+  /** States kept per aggregate class between commands, unless `@Aggregate({ cacheSize })` says otherwise. Default 10,000. */
+  aggregateCacheSize: number;
   /** Default timeout of gateway calls in ms. Default 30,000. */
   defaultTimeoutMs: number;
   /** How long a consumer lease lasts unless renewed (renewed every third of it). Default 15,000. */

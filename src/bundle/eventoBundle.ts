@@ -92,6 +92,7 @@ export class EventoBundle {
           new AggregateRuntime(component, instance, {
             ...deps,
             conflictRetries: config.commandConflictRetries,
+            cacheSize: config.aggregateCacheSize,
             onSnapshotError,
           }),
         );

@@ -22,6 +22,7 @@ export class EventoBundleBuilder {
     messageBus: undefined,
     container: undefined,
     commandConflictRetries: 10,
+    aggregateCacheSize: 10_000,
     defaultTimeoutMs: 30_000,
     leaseTtlMs: 15_000,
     onError: (error, where) => console.error(`[evento] ${where}:`, error),
@@ -84,6 +85,16 @@ export class EventoBundleBuilder {
   /** Times a command is decided again after a conflict with another writer; default 10. */
   setCommandConflictRetries(retries: number): this {
     this.config.commandConflictRetries = checkNumber('setCommandConflictRetries', retries, 0);
+    return this;
+  }
+
+  /**
+   * How many states each aggregate class keeps in memory between commands (least recently used go
+   * first), so a command on a recent aggregate reads only the events stored since; 0 turns the
+   * cache off. Default 10,000. `@Aggregate({ cacheSize })` overrides it for one class.
+   */
+  setAggregateCacheSize(entries: number): this {
+    this.config.aggregateCacheSize = checkNumber('setAggregateCacheSize', entries, 0);
     return this;
   }
 

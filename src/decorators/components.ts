@@ -9,6 +9,12 @@ export interface AggregateOptions {
   snapshotFrequency?: number;
   /** The state class; inferred from the handlers' parameter types when omitted. */
   state?: Class<AggregateState>;
+  /**
+   * How many aggregates' states this process keeps between commands, so a command reads only the
+   * events stored since (least recently used go first); 0 turns it off. Default: the bundle's
+   * `setAggregateCacheSize`, 10,000 unless set.
+   */
+  cacheSize?: number;
 }
 
 /** Where a new consumer starts reading the event stream. */

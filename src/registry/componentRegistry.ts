@@ -287,6 +287,14 @@ function checkComponent(component: ComponentDescriptor, problems: ComponentProbl
         fix: 'mark the command that creates it with @AggregateCommandHandler({ init: true })',
       });
     }
+    const cacheSize = component.options.cacheSize;
+    if (cacheSize !== undefined && !(Number.isInteger(cacheSize) && (cacheSize as number) >= 0)) {
+      problems.push({
+        component: component.name,
+        problem: `has cacheSize ${JSON.stringify(cacheSize)}, which is not a whole number of at least 0`,
+        fix: 'pass the number of aggregate states to keep between commands, or 0 to keep none',
+      });
+    }
     const frequency = component.options.snapshotFrequency;
     if (typeof frequency === 'number' && frequency >= 0 && component.stateClass === undefined) {
       problems.push({

@@ -110,6 +110,7 @@ class AggregateRun {
       payloads: scenario.payloads,
       gateways: { commandGateway: gateways.commandGateway, queryGateway: gateways.queryGateway },
       conflictRetries: 0,
+      cacheSize: 0,
     });
   }
 

@@ -97,10 +97,12 @@ class CountingStore extends InMemoryEventStore {
 describe('snapshots', () => {
   it('stores a snapshot once N events accumulated and loads from it, reading fewer events', async () => {
     const store = new CountingStore();
+    // Without the aggregate cache, so that every command loads from the store.
     const bundle = await EventoBundle.builder()
       .setBundleId('shop')
       .setComponents([Basket2])
       .setEventStore(store)
+      .setAggregateCacheSize(0)
       .start();
     await bundle.commandGateway.send(new Add('b1', 'apple'));
     for (let i = 0; i < 11; i++) await bundle.commandGateway.send(new Add2('b1', `item${i}`));

@@ -12,13 +12,21 @@ export interface CommandsSize {
   readonly concurrency: number;
 }
 
-/** A command is `Deposit(account k mod n)`, sent through the command gateway: load, decide, append. */
-export async function eventoCommands(store: StoreKind, size: CommandsSize): Promise<SystemRun> {
-  const stores = await openStores(store, 'evt_');
+/**
+ * A command is `Deposit(account k mod n)`, sent through the command gateway: load, decide, append.
+ * With `cache` (the default of a bundle), a command on an account commanded before reads only the
+ * events stored since its state was cached; without, every command reads all of them.
+ */
+export async function eventoCommands(
+  store: StoreKind,
+  size: CommandsSize,
+  cache: boolean,
+): Promise<SystemRun> {
+  const stores = await openStores(store, cache ? 'evt_' : 'evu_');
   let bundle: EventoBundle | undefined;
   try {
     await preload(stores, size.spec);
-    bundle = await startBundle(stores, 'bench-commands', [Account]);
+    bundle = await startBundle(stores, 'bench-commands', [Account], [], cache ? undefined : 0);
   } catch (error) {
     await stores.close();
     throw error;
@@ -26,7 +34,7 @@ export async function eventoCommands(store: StoreKind, size: CommandsSize): Prom
   const gateway = bundle.commandGateway;
   const { aggregates, idPrefix } = size.spec;
   return {
-    system: 'evento-ts',
+    system: cache ? 'evento-ts' : 'evento-ts (no cache)',
     async run({ warmup }): Promise<RunOutput> {
       const count = warmup ? Math.ceil(size.commands / 5) : size.commands;
       const started = performance.now();

@@ -116,10 +116,13 @@ export async function startBundle(
   bundleId: string,
   components: readonly unknown[],
   instances: readonly (readonly [InjectionToken<object>, object])[] = [],
+  aggregateCacheSize?: number,
 ): Promise<EventoBundle> {
   const child = container.createChildContainer();
   for (const [token, value] of instances) child.registerInstance(token, value);
-  return EventoBundle.builder()
+  const builder = EventoBundle.builder();
+  if (aggregateCacheSize !== undefined) builder.setAggregateCacheSize(aggregateCacheSize);
+  return builder
     .setBundleId(bundleId)
     .setComponents(components)
     .setEventStore(stores.eventStore)
