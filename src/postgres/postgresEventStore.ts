@@ -6,9 +6,17 @@
  * moved its offset to 42 would never see 41 once A commits.
  *
  * The protocol (one transaction-level advisory lock K = (LOCK_CLASS.append, hash(schema, prefix))):
- *  - Every append transaction takes K in SHARED mode as its first statement, and only then draws
- *    sequence numbers. Shared holders do not block each other, so appends stay concurrent. The
- *    lock is released when the transaction ends (commit or rollback).
+ *  - Every append transaction takes K in SHARED mode first, and only then draws sequence numbers.
+ *    Shared holders do not block each other, so appends stay concurrent. The lock is released when
+ *    the transaction ends (commit or rollback).
+ *    An append is one round trip: a single autocommit statement calling the PL/pgSQL function
+ *    `<prefix>append_events` (migration 2, eventStoreSchema.ts), whose implicit transaction does,
+ *    in order: pg_advisory_xact_lock_shared(K); for an aggregate, max(aggregate_version) compared
+ *    with the expected version (a mismatch returns the actual version, inserting nothing); nextval
+ *    once per event (sorted ascending); the INSERT; pg_notify. (The function is VOLATILE, so under
+ *    READ COMMITTED each of its statements sees what committed before it ran.) A concurrent
+ *    writer of the same version that passes the check too is stopped by the unique
+ *    (aggregate_id, aggregate_version) index (23505, mapped to ConcurrencyError).
  *  - To compute the "safe head", a reader runs a tiny transaction:
  *      SELECT pg_advisory_xact_lock(K);                 -- EXCLUSIVE
  *      SELECT max(sequence_number) FROM events;         -- a new snapshot, taken after the grant
@@ -24,14 +32,13 @@
  *    recomputations are coalesced (safeHead.ts). headSequence() recomputes it.
  * The price: a head computation waits for the append transactions in flight, and appends that
  * start meanwhile wait for it (a few milliseconds). It is a guarantee, not a delay-based guess.
- * Anything that inserts events by other means must follow the same protocol.
+ * Anything that inserts events by other means must call append_events or follow the same protocol.
  *
- * Notifications: the append transaction calls pg_notify('<prefix>events...', <store id>), which
+ * Notifications: append_events calls pg_notify('<prefix>events...', <store id>), which
  * PostgreSQL delivers only on commit; onAppend listeners hear it through one LISTEN connection
  * (listener.ts), and this store's own appends call them directly.
  */
 import { randomUUID } from 'node:crypto';
-import type { PoolClient } from 'pg';
 import { ConcurrencyError } from '../errors';
 import { notifyAll } from '../stores/inMemoryEventStore';
 import {
@@ -53,6 +60,14 @@ import { PostgresStoreBase, type PostgresStoreOptions } from './storeBase';
 
 /** Options of {@link PostgresEventStore}. */
 export type PostgresEventStoreOptions = PostgresStoreOptions;
+
+/** What `<prefix>append_events` returns (bigints as strings). */
+interface AppendRow {
+  /** The aggregate's version the check found; null for aggregate-less appends. */
+  actual_version: number | null;
+  /** The events' sequence numbers, ascending; null when the version check failed. */
+  sequence_numbers: string[] | null;
+}
 
 interface SnapshotRow {
   aggregate_id: string;
@@ -99,55 +114,55 @@ export class PostgresEventStore extends PostgresStoreBase implements EventStore 
     validateAppend(request);
     await this.init();
     const { aggregateId, expectedVersion, events } = request;
-    let stored: StoredEvent[];
+    const metadata = events.map((event) => Object.freeze({ ...event.metadata }));
+    let row: AppendRow | undefined;
     try {
-      stored = await this.connection.transaction('append', async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock_shared($1, $2)', [
+      // One statement in autocommit: its implicit transaction is atomic, and Connection.query
+      // never sends a statement twice.
+      [row] = await this.connection.query<AppendRow>(
+        'append',
+        `SELECT actual_version, sequence_numbers FROM ${this.names.table('append_events')}(
+           $1::int, $2::int, $3::text, $4::int, $5::text[], $6::text[], $7::text[], $8::jsonb[],
+           $9::timestamptz[], $10::text, $11::text)`,
+        [
           LOCK_CLASS.append,
           this.appendKey,
-        ]);
-        if (aggregateId !== null) {
-          const { rows } = await client.query<{ version: number | null }>(
-            `SELECT max(aggregate_version) AS version FROM ${this.names.table('events')} WHERE aggregate_id = $1`,
-            [aggregateId],
-          );
-          const actual = rows[0]?.version ?? 0;
-          if (actual !== expectedVersion) throw new ConcurrencyError(aggregateId, expectedVersion, actual);
-        }
-        const numbers = await this.drawSequenceNumbers(client, events.length);
-        const result = events.map((event, i) =>
-          Object.freeze({
-            ...event,
-            metadata: Object.freeze({ ...event.metadata }),
-            sequenceNumber: numbers[i] as number,
-            aggregateId,
-            aggregateVersion: aggregateId === null ? null : expectedVersion + i + 1,
-          }),
-        );
-        await client.query(
-          `INSERT INTO ${this.names.table('events')} (${EVENT_COLUMNS})
-           SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::timestamptz[])`,
-          [
-            result.map((e) => e.sequenceNumber),
-            result.map((e) => e.aggregateId),
-            result.map((e) => e.aggregateVersion),
-            result.map((e) => e.eventName),
-            result.map((e) => e.context),
-            result.map((e) => e.payload),
-            result.map((e) => JSON.stringify(e.metadata)),
-            result.map((e) => e.createdAt),
-          ],
-        );
-        await this.beforeCommit(client);
-        await client.query('SELECT pg_notify($1, $2)', [this.names.channel(), this.id]);
-        return result;
-      });
+          aggregateId,
+          aggregateId === null ? null : expectedVersion,
+          events.map((e) => e.eventName),
+          events.map((e) => e.context),
+          events.map((e) => e.payload),
+          metadata.map((m) => JSON.stringify(m)),
+          events.map((e) => e.createdAt),
+          this.names.channel(),
+          this.id,
+        ],
+      );
     } catch (error) {
+      // A concurrent writer inserted the same version between the check and the insert.
       if (aggregateId !== null && isUniqueViolation(error)) {
         throw new ConcurrencyError(aggregateId, expectedVersion, undefined, { cause: error });
       }
       throw error;
     }
+    const numbers = row?.sequence_numbers;
+    if (numbers === null && aggregateId !== null) {
+      throw new ConcurrencyError(aggregateId, expectedVersion, row?.actual_version ?? undefined);
+    }
+    if (numbers === undefined || numbers === null || numbers.length !== events.length) {
+      throw new Error(
+        `append_events returned ${numbers?.length ?? 'no'} sequence numbers for ${events.length} events.`,
+      );
+    }
+    const stored = events.map((event, i) =>
+      Object.freeze({
+        ...event,
+        metadata: metadata[i] as Readonly<Record<string, string>>,
+        sequenceNumber: toNumber(numbers[i] as string),
+        aggregateId,
+        aggregateVersion: aggregateId === null ? null : expectedVersion + i + 1,
+      }),
+    );
     notifyAll(this.listeners);
     return stored;
   }
@@ -258,20 +273,6 @@ export class PostgresEventStore extends PostgresStoreBase implements EventStore 
     this.listeners.clear();
     await this.notifications?.stop();
     await super.close();
-  }
-
-  /**
-   * Runs inside every append transaction after the insert, before NOTIFY and COMMIT, holding the
-   * shared append lock. Does nothing; tests override it to hold transactions open.
-   */
-  protected async beforeCommit(_client: PoolClient): Promise<void> {}
-
-  private async drawSequenceNumbers(client: PoolClient, count: number): Promise<number[]> {
-    const { rows } = await client.query<{ n: string }>(
-      `SELECT nextval('${this.names.table('events_seq')}') AS n FROM generate_series(1, $1)`,
-      [count],
-    );
-    return rows.map((row) => toNumber(row.n)).sort((a, b) => a - b);
   }
 
   private async readRange(

@@ -16,7 +16,13 @@ export interface EventRow {
 export const EVENT_COLUMNS =
   'sequence_number, aggregate_id, aggregate_version, event_name, context, payload, metadata, created_at';
 
-/** A row as a frozen StoredEvent (numbers as JS numbers). */
+/** The metadata of rows whose column is NULL (shared, frozen). */
+const NO_METADATA: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * A row as a frozen StoredEvent (numbers as JS numbers). `pg` parses each row's jsonb into a new
+ * object, so the row's metadata is frozen in place rather than copied.
+ */
 export function toStoredEvent(row: EventRow): StoredEvent {
   return Object.freeze({
     sequenceNumber: Number(row.sequence_number),
@@ -25,7 +31,7 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     eventName: row.event_name,
     context: row.context,
     payload: row.payload,
-    metadata: Object.freeze({ ...(row.metadata ?? {}) }),
+    metadata: row.metadata === null ? NO_METADATA : Object.freeze(row.metadata),
     createdAt: row.created_at,
   });
 }

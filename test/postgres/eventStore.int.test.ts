@@ -1,28 +1,25 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { PoolClient } from 'pg';
-import { ConcurrencyError, StoreUnavailableError } from '../../src/errors';
+import { ConcurrencyError, ConfigurationError, StoreUnavailableError } from '../../src/errors';
 import { PostgresEventStore, type PostgresEventStoreOptions } from '../../src/postgres';
+import { Connection } from '../../src/postgres/connection';
+import { EVENT_STORE_COMPONENT, EVENT_STORE_MIGRATIONS } from '../../src/postgres/eventStoreSchema';
+import { TableNames } from '../../src/postgres/identifiers';
+import { migrate } from '../../src/postgres/migrations';
 import type { EventToAppend, StoredEvent } from '../../src/stores/eventStore';
 import { describeWithService, PG_URL } from '../support/services';
 import {
+  appendTrigger,
   dropSchema,
   eventually,
+  holdAppends,
   newPool,
   newSchemaName,
   rejectionOf,
   sleep,
   terminateConnections,
+  terminateWaiting,
   waitFor,
 } from './support';
-
-/** A store whose append transactions run `hook` after inserting, before NOTIFY and COMMIT. */
-class HookedEventStore extends PostgresEventStore {
-  hook: ((client: PoolClient) => Promise<void>) | undefined;
-
-  protected override async beforeCommit(client: PoolClient): Promise<void> {
-    await this.hook?.(client);
-  }
-}
 
 function event(context: string, overrides: Partial<EventToAppend> = {}): EventToAppend {
   return {
@@ -33,13 +30,6 @@ function event(context: string, overrides: Partial<EventToAppend> = {}): EventTo
     createdAt: new Date(),
     ...overrides,
   };
-}
-
-/** A promise with its resolve function, to hold an append transaction open until released. */
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open = (): void => undefined;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { opened, open };
 }
 
 function appName(): string {
@@ -55,14 +45,8 @@ describeWithService('PostgreSQL', PG_URL)('PostgresEventStore', () => {
     return { connectionString: PG_URL, schema, poolConfig: { application_name: applicationName, max } };
   }
 
-  async function open(applicationName = appName()): Promise<PostgresEventStore> {
-    const store = await PostgresEventStore.create(options(applicationName, 10));
-    stores.push(store);
-    return store;
-  }
-
-  async function openHooked(applicationName = appName(), max = 10): Promise<HookedEventStore> {
-    const store = await HookedEventStore.create(options(applicationName, max));
+  async function open(applicationName = appName(), max = 10): Promise<PostgresEventStore> {
+    const store = await PostgresEventStore.create(options(applicationName, max));
     stores.push(store);
     return store;
   }
@@ -86,29 +70,23 @@ describeWithService('PostgreSQL', PG_URL)('PostgresEventStore', () => {
 
   describe('optimistic concurrency', () => {
     it('maps a concurrent duplicate (aggregate_id, aggregate_version), SQLSTATE 23505, to ConcurrencyError', async () => {
-      const first = await openHooked();
+      const firstName = appName();
+      const first = await open(firstName);
       const secondName = appName();
       const second = await open(secondName);
       const id = `agg-${randomUUID()}`;
-      const held = gate();
-      const entered = gate();
-      first.hook = async () => {
-        entered.open();
-        await held.opened;
-      };
-
-      // The first append has inserted version 1 and holds its transaction open...
-      const winning = first.append({ aggregateId: id, expectedVersion: 0, events: [event('c')] });
-      await entered.opened;
-      first.hook = undefined;
-      // ...so the second passes the max(version) check and blocks on the unique index.
-      const losing = rejectionOf(
-        second.append({ aggregateId: id, expectedVersion: 0, events: [event('c')] }),
-      );
+      const held = await holdAppends(admin, schema, firstName);
+      let winning: Promise<StoredEvent[]> | undefined;
+      let losing: Promise<unknown> | undefined;
       try {
+        // The first append has inserted version 1 and waits inside its transaction...
+        winning = first.append({ aggregateId: id, expectedVersion: 0, events: [event('c')] });
+        expect(await waitingForLock(firstName)).toBe(true);
+        // ...so the second passes the max(version) check and blocks on the unique index.
+        losing = rejectionOf(second.append({ aggregateId: id, expectedVersion: 0, events: [event('c')] }));
         expect(await waitingForLock(secondName)).toBe(true);
       } finally {
-        held.open();
+        await held.drop();
       }
 
       const [won] = await winning;
@@ -120,41 +98,153 @@ describeWithService('PostgreSQL', PG_URL)('PostgresEventStore', () => {
     });
   });
 
+  describe('append (one append_events statement)', () => {
+    async function countRows(aggregateId: string): Promise<number> {
+      const { rows } = await admin.query<{ n: string }>(
+        `SELECT count(*) AS n FROM "${schema}".evento_events WHERE aggregate_id = $1`,
+        [aggregateId],
+      );
+      return Number(rows[0]?.n);
+    }
+
+    it('a wrong expected version is a ConcurrencyError with the actual version, and inserts nothing', async () => {
+      const store = await open();
+      const id = `agg-${randomUUID()}`;
+      const [first] = await store.append({ aggregateId: id, expectedVersion: 0, events: [event('c')] });
+      await store.append({ aggregateId: id, expectedVersion: 1, events: [event('c'), event('c')] });
+
+      for (const expectedVersion of [0, 2, 5]) {
+        const error = await rejectionOf(
+          store.append({ aggregateId: id, expectedVersion, events: [event('c'), event('c')] }),
+        );
+        expect(error).toBeInstanceOf(ConcurrencyError);
+        expect(error).toMatchObject({ aggregateId: id, expectedVersion, actualVersion: 3, retriable: true });
+        // Found by the version check, not by the unique index.
+        expect((error as Error).cause).toBeUndefined();
+      }
+      const missing = `agg-${randomUUID()}`;
+      await expect(
+        store.append({ aggregateId: missing, expectedVersion: 2, events: [event('c')] }),
+      ).rejects.toMatchObject({ aggregateId: missing, expectedVersion: 2, actualVersion: 0 });
+
+      expect(await countRows(id)).toBe(3);
+      expect(await countRows(missing)).toBe(0);
+      expect((await store.readAggregate(id)).map((e) => e.aggregateVersion)).toEqual([1, 2, 3]);
+      // The check comes before any sequence number is drawn: the rejected appends used none.
+      const [next] = await store.append({ aggregateId: null, expectedVersion: 0, events: [event('c')] });
+      expect(next?.sequenceNumber).toBe((first?.sequenceNumber ?? NaN) + 3);
+    });
+
+    it('numbers a multi-event append and an aggregate-less append ascending, with the right versions', async () => {
+      const store = await open();
+      const id = `agg-${randomUUID()}`;
+      const context = `ctx-${randomUUID()}`;
+      const createdAt = new Date('2024-01-02T03:04:05.678Z');
+      const events = [1, 2, 3].map((n) =>
+        event(context, { eventName: `E${n}`, payload: `{"n":${n}}`, metadata: { n: String(n) }, createdAt }),
+      );
+
+      const first = await store.append({ aggregateId: id, expectedVersion: 0, events });
+      const second = await store.append({ aggregateId: id, expectedVersion: 3, events: events.slice(0, 2) });
+      const service = await store.append({ aggregateId: null, expectedVersion: 0, events });
+
+      const ascending = (stored: StoredEvent[]): void => {
+        const numbers = stored.map((e) => e.sequenceNumber);
+        expect(numbers.every((n, i) => Number.isInteger(n) && (i === 0 || n > (numbers[i - 1] ?? n)))).toBe(
+          true,
+        );
+      };
+      for (const stored of [first, second, service]) ascending(stored);
+      ascending([...first, ...second, ...service]);
+      expect(first.map((e) => e.aggregateVersion)).toEqual([1, 2, 3]);
+      expect(second.map((e) => e.aggregateVersion)).toEqual([4, 5]);
+      expect(service.map((e) => e.aggregateVersion)).toEqual([null, null, null]);
+      expect(service.map((e) => e.aggregateId)).toEqual([null, null, null]);
+
+      // The returned events are frozen, carry what was appended, and are what a read returns.
+      expect(first[1]).toEqual({
+        eventName: 'E2',
+        context,
+        payload: '{"n":2}',
+        metadata: { n: '2' },
+        createdAt,
+        sequenceNumber: first[1]?.sequenceNumber,
+        aggregateId: id,
+        aggregateVersion: 2,
+      });
+      for (const e of [...first, ...service]) {
+        expect(Object.isFrozen(e)).toBe(true);
+        expect(Object.isFrozen(e.metadata)).toBe(true);
+      }
+      expect(await store.readAggregate(id)).toEqual([...first, ...second]);
+      const read = await store.readStream({ after: 0, limit: 100, contexts: [context] });
+      expect(read).toEqual([...first, ...second, ...service]);
+      expect(read.every((e) => Object.isFrozen(e) && Object.isFrozen(e.metadata))).toBe(true);
+    });
+
+    it('append_events rejects calls that would break the protocol or the rows, inserting nothing', async () => {
+      const store = await open();
+      await store.headSequence();
+      const fn = `"${schema}".evento_append_events`;
+      const id = `agg-${randomUUID()}`;
+      const call = (lockClass: number | null, names: string[], contexts: string[], expected: number | null) =>
+        rejectionOf(
+          admin.query(`SELECT * FROM ${fn}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [
+            lockClass,
+            1,
+            id,
+            expected,
+            names,
+            contexts,
+            names.map(() => '{}'),
+            names.map(() => '{}'),
+            names.map(() => new Date()),
+            'evento_test_channel',
+            'x',
+          ]),
+        );
+      // Without a lock key the (strict) lock function would silently take no lock.
+      expect(await call(null, ['E'], ['c'], 0)).toMatchObject({ code: '22023' });
+      expect(await call(1, ['E', 'F'], ['c'], 0)).toMatchObject({ code: '22023' });
+      expect(await call(1, [], [], 0)).toMatchObject({ code: '22023' });
+      expect(await call(1, ['E'], ['c'], null)).toMatchObject({ code: '22023' });
+      expect(await countRows(id)).toBe(0);
+    });
+  });
+
   describe('gap safety', () => {
     it('readStream does not return a later event while an earlier sequence number is uncommitted', async () => {
-      const slow = await openHooked();
+      const slowName = appName();
+      const slow = await open(slowName);
       const fast = await open();
       const reader = await open();
       const context = `ctx-${randomUUID()}`;
-      const held = gate();
-      const entered = gate();
-      slow.hook = async () => {
-        entered.open();
-        await held.opened;
-      };
-
-      const slowAppend = slow.append({ aggregateId: null, expectedVersion: 0, events: [event(context)] });
-      await entered.opened;
-      slow.hook = undefined;
-      const [later] = await fast.append({ aggregateId: null, expectedVersion: 0, events: [event(context)] });
-
-      // The hazard is real: a plain query already sees the later event but not the earlier one.
-      const { rows } = await admin.query<{ sequence_number: string }>(
-        `SELECT sequence_number FROM "${schema}".evento_events WHERE context = $1`,
-        [context],
-      );
-      expect(rows.map((r) => Number(r.sequence_number))).toEqual([later?.sequenceNumber]);
-
-      // readStream waits for the earlier transaction instead of returning the later event alone.
-      let settled = false;
-      const read = reader
-        .readStream({ after: 0, limit: 10, contexts: [context] })
-        .finally(() => (settled = true));
+      const held = await holdAppends(admin, schema, slowName);
+      let slowAppend: Promise<StoredEvent[]> | undefined;
+      let later: StoredEvent | undefined;
+      let read: Promise<StoredEvent[]> | undefined;
       try {
+        // The slow append has drawn its sequence number and inserted, and waits before COMMIT.
+        slowAppend = slow.append({ aggregateId: null, expectedVersion: 0, events: [event(context)] });
+        expect(await waitingForLock(slowName)).toBe(true);
+        [later] = await fast.append({ aggregateId: null, expectedVersion: 0, events: [event(context)] });
+
+        // The hazard is real: a plain query already sees the later event but not the earlier one.
+        const { rows } = await admin.query<{ sequence_number: string }>(
+          `SELECT sequence_number FROM "${schema}".evento_events WHERE context = $1`,
+          [context],
+        );
+        expect(rows.map((r) => Number(r.sequence_number))).toEqual([later?.sequenceNumber]);
+
+        // readStream waits for the earlier transaction instead of returning the later event alone.
+        let settled = false;
+        read = reader
+          .readStream({ after: 0, limit: 10, contexts: [context] })
+          .finally(() => (settled = true));
         await sleep(300);
         expect(settled).toBe(false);
       } finally {
-        held.open();
+        await held.drop();
       }
       const [earlier] = await slowAppend;
       expect(earlier?.sequenceNumber).toBeLessThan(later?.sequenceNumber ?? 0);
@@ -166,8 +256,15 @@ describeWithService('PostgreSQL', PG_URL)('PostgresEventStore', () => {
     });
 
     it('a reader following 40 concurrent appenders that commit out of order sees every event once, in order', async () => {
-      const writer = await openHooked(appName(), 45);
-      writer.hook = () => sleep(Math.random() * 50);
+      const writerName = appName();
+      const writer = await open(writerName, 45);
+      // Each append waits up to 50 ms after its INSERT, holding its sequence numbers uncommitted.
+      const dropTrigger = await appendTrigger(
+        admin,
+        schema,
+        writerName,
+        'PERFORM pg_sleep(random() * 0.05);',
+      );
       const reader = await open();
       const context = `ctx-${randomUUID()}`;
       const appendsPerWriter = 8;
@@ -214,6 +311,7 @@ describeWithService('PostgreSQL', PG_URL)('PostgresEventStore', () => {
         await Promise.all(Array.from({ length: 40 }, (_, w) => appendAll(w)));
       } finally {
         writing = false;
+        await dropTrigger();
       }
       await following;
 
@@ -260,40 +358,51 @@ describeWithService('PostgreSQL', PG_URL)('PostgresEventStore', () => {
   });
 
   describe('connection loss', () => {
-    it('after its connections are killed, the next append succeeds or fails retriably, and the one after succeeds', async () => {
+    it('after its connections are killed, appends fail only retriably, at most once per killed connection, then succeed', async () => {
       const name = appName();
       const store = await open(name);
       const id = `agg-${randomUUID()}`;
       await store.append({ aggregateId: id, expectedVersion: 0, events: [event('c')] });
       await Promise.all([store.headSequence(), store.readAggregate(id), store.readAggregate(id)]);
-      expect(await terminateConnections(name)).toBeGreaterThan(0);
+      const killed = await terminateConnections(name);
+      expect(killed).toBeGreaterThan(0);
 
+      // An append is one autocommit statement, which is never sent twice (it may have committed):
+      // a pooled connection whose death the pool has not noticed yet fails the append it is given.
       let version = 1;
-      try {
-        await store.append({ aggregateId: id, expectedVersion: version, events: [event('c')] });
-        version++;
-      } catch (error) {
-        expect(error).toBeInstanceOf(StoreUnavailableError);
-        expect(error).toMatchObject({ retriable: true });
+      let failures = 0;
+      for (let appended = 0; appended < 2;) {
+        try {
+          await store.append({ aggregateId: id, expectedVersion: version, events: [event('c')] });
+          version++;
+          appended++;
+        } catch (error) {
+          expect(error).toBeInstanceOf(StoreUnavailableError);
+          expect(error).toMatchObject({ retriable: true });
+          failures++;
+          expect(failures).toBeLessThanOrEqual(killed);
+        }
       }
-      await store.append({ aggregateId: id, expectedVersion: version, events: [event('c')] });
-      expect((await store.readAggregate(id)).map((e) => e.aggregateVersion)).toEqual(
-        Array.from({ length: version + 1 }, (_, i) => i + 1),
-      );
+      expect((await store.readAggregate(id)).map((e) => e.aggregateVersion)).toEqual([1, 2, 3]);
     });
 
     it('a connection killed inside the append transaction is a StoreUnavailableError and writes nothing', async () => {
-      const store = await openHooked();
+      const name = appName();
+      const store = await open(name);
       const id = `agg-${randomUUID()}`;
-      store.hook = async (client) => {
-        store.hook = undefined;
-        const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-        await admin.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]);
-      };
-
-      const error = await rejectionOf(
-        store.append({ aggregateId: id, expectedVersion: 0, events: [event('c')] }),
-      );
+      const held = await holdAppends(admin, schema, name);
+      let error: unknown;
+      try {
+        // The append has inserted its event and waits before COMMIT when its backend is killed.
+        const appending = rejectionOf(
+          store.append({ aggregateId: id, expectedVersion: 0, events: [event('c')] }),
+        );
+        expect(await waitingForLock(name)).toBe(true);
+        expect(await terminateWaiting(admin, name)).toBe(1);
+        error = await appending;
+      } finally {
+        await held.drop();
+      }
       expect(error).toBeInstanceOf(StoreUnavailableError);
       expect(error).toMatchObject({ retriable: true });
       expect((error as Error).cause).toBeDefined();
@@ -317,5 +426,67 @@ describeWithService('PostgreSQL', PG_URL)('PostgresEventStore', () => {
         await store.close();
       }
     });
+  });
+});
+
+describeWithService('PostgreSQL', PG_URL)('PostgresEventStore on a version 1 schema', () => {
+  const schema = newSchemaName();
+  const names = new TableNames('evento_', schema);
+
+  afterAll(async () => {
+    await dropSchema(schema);
+  });
+
+  it("is refused by 'verify' and upgraded to version 2 (append_events) by 'apply', keeping its events", async () => {
+    const connection = new Connection({ connectionString: PG_URL });
+    try {
+      await migrate(connection, names, EVENT_STORE_COMPONENT, EVENT_STORE_MIGRATIONS.slice(0, 1), 'apply');
+      // An event written before the upgrade (by the version 1 protocol).
+      await connection.transaction('test', async (client) => {
+        await client.query(
+          `INSERT INTO ${names.table('events')} (aggregate_id, aggregate_version, event_name, context, payload, created_at)
+           VALUES ('old', 1, 'E', 'c', '{}', now())`,
+        );
+      });
+    } finally {
+      await connection.end();
+    }
+    const options = { connectionString: PG_URL, schema } as const;
+
+    const refused = await rejectionOf(PostgresEventStore.create({ ...options, migrate: 'verify' }));
+    expect(refused).toBeInstanceOf(ConfigurationError);
+    expect((refused as Error).message).toMatch(/at version 1 of 2.*migrate: 'apply'/);
+
+    const applied = await PostgresEventStore.create({ ...options, migrate: 'apply' });
+    try {
+      const [stored] = await applied.append({ aggregateId: 'old', expectedVersion: 1, events: [event('c')] });
+      expect(stored).toMatchObject({ aggregateId: 'old', aggregateVersion: 2, sequenceNumber: 2 });
+      await expect(
+        applied.append({ aggregateId: 'old', expectedVersion: 1, events: [event('c')] }),
+      ).rejects.toMatchObject({ actualVersion: 2 });
+    } finally {
+      await applied.close();
+    }
+
+    const pool = newPool();
+    try {
+      const { rows } = await pool.query<{ version: number; description: string }>(
+        `SELECT version, description FROM ${names.table('migrations')} WHERE component = $1 ORDER BY version`,
+        [EVENT_STORE_COMPONENT],
+      );
+      expect(rows.map((r) => r.version)).toEqual([1, 2]);
+      const fn = await pool.query('SELECT to_regproc($1) IS NOT NULL AS found', [
+        `${names.table('append_events')}`,
+      ]);
+      expect(fn.rows).toEqual([{ found: true }]);
+    } finally {
+      await pool.end();
+    }
+    const verified = await PostgresEventStore.create({ ...options, migrate: 'verify' });
+    try {
+      expect((await verified.readAggregate('old')).map((e) => e.aggregateVersion)).toEqual([1, 2]);
+    } finally {
+      await verified.close();
+    }
   });
 });

@@ -193,6 +193,7 @@ describeWithService('PostgreSQL', PG_URL)('PostgreSQL schema migrations', () => 
         expect(rows).toEqual([
           { component: 'consumer state store', version: 1 },
           { component: 'event store', version: 1 },
+          { component: 'event store', version: 2 },
         ]);
       } finally {
         await pool.end();

@@ -1,9 +1,11 @@
 /**
  * The raw limit of a command. 'raw' issues evento-ts's own statements by hand: read the events
- * (outside the transaction), then in one transaction the shared append lock (PostgreSQL advisory
- * lock, MariaDB gate row), the version check, the sequence numbers, the INSERT and (PostgreSQL)
- * the NOTIFY. 'raw-min' is the least any append needs: read and INSERT in one transaction, the
- * unique (aggregate, version) key as the version check.
+ * (outside the transaction), then the append: on PostgreSQL one autocommit statement calling the
+ * append function (the shared advisory lock, the version check, the sequence numbers, the INSERT
+ * and the NOTIFY, as evento-ts's `<prefix>append_events`); on MariaDB one transaction with the
+ * shared gate row lock, the version check and the INSERT. 'raw-min' is the least any append
+ * needs: read and INSERT in one transaction, the unique (aggregate, version) key as the version
+ * check.
  */
 import type { Pool as MysqlPool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { Pool } from 'pg';
@@ -100,43 +102,26 @@ export async function postgresCommand(
   );
   for (const row of rows) state = apply(state, row.event_name, row.payload, row.aggregate_version);
   const payload = decide(state, id, 1, sentAt);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock_shared($1, $2)', LOCK_KEYS);
-    const version = await client.query<{ version: number | null }>(
-      `SELECT max(aggregate_version) AS version FROM ${t.events} WHERE aggregate_id = $1`,
-      [id],
-    );
-    if ((version.rows[0]?.version ?? 0) !== state.version) throw new Error(`conflict on ${id}`);
-    const numbers = await client.query<{ n: string }>(
-      `SELECT nextval('${t.sequence}') AS n FROM generate_series(1, $1)`,
-      [1],
-    );
-    const sequence = Number(numbers.rows[0]?.n);
-    await client.query(
-      `INSERT INTO ${t.events} (${EVENT_COLUMNS})
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::timestamptz[])`,
-      [
-        [sequence],
-        [id],
-        [state.version + 1],
-        ['Deposited'],
-        ['default'],
-        [payload],
-        [metadata()],
-        [new Date()],
-      ],
-    );
-    await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, 'raw']);
-    await client.query('COMMIT');
-    return sequence;
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+  const result = await pool.query<{ actual_version: number | null; sequence_numbers: string[] | null }>(
+    `SELECT actual_version, sequence_numbers FROM ${t.append}(
+       $1::int, $2::int, $3::text, $4::int, $5::text[], $6::text[], $7::text[], $8::jsonb[],
+       $9::timestamptz[], $10::text, $11::text)`,
+    [
+      ...LOCK_KEYS,
+      id,
+      state.version,
+      ['Deposited'],
+      ['default'],
+      [payload],
+      [metadata()],
+      [new Date()],
+      NOTIFY_CHANNEL,
+      'raw',
+    ],
+  );
+  const numbers = result.rows[0]?.sequence_numbers;
+  if (numbers === null || numbers === undefined) throw new Error(`conflict on ${id}`);
+  return Number(numbers[0]);
 }
 
 /** The least a command needs on PostgreSQL. */
