@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
 import { StoreUnavailableError } from '../errors';
 import { isConnectionError, mapDriverError } from './errors';
@@ -27,9 +28,13 @@ const BEGIN_ATTEMPTS = 3;
 export class Connection {
   readonly pool: Pool;
   private readonly ownsPool: boolean;
+  /** Statement names by SQL text, when statements are prepared. */
+  private readonly statementNames: Map<string, string> | undefined;
   private ended = false;
 
-  constructor(options: PostgresConnectionOptions) {
+  /** @param prepare whether {@link queryPrepared} names its statements (see `preparedStatements`). */
+  constructor(options: PostgresConnectionOptions, prepare = true) {
+    this.statementNames = prepare ? new Map() : undefined;
     if (options.pool !== undefined) {
       this.pool = options.pool;
       this.ownsPool = false;
@@ -54,6 +59,30 @@ export class Connection {
   ): Promise<R[]> {
     try {
       const result = await this.pool.query<R>(sql, params);
+      return result.rows;
+    } catch (error) {
+      throw mapDriverError(error, operation);
+    }
+  }
+
+  /**
+   * {@link query} for the statements run again and again with other parameters (appends, reads):
+   * the statement gets a name derived from its text, so each connection parses and plans it once.
+   * Only for SQL whose text comes from a fixed set (table names and shape, never values).
+   */
+  async queryPrepared<R extends QueryResultRow>(
+    operation: string,
+    sql: string,
+    params: unknown[],
+  ): Promise<R[]> {
+    if (this.statementNames === undefined) return this.query(operation, sql, params);
+    let name = this.statementNames.get(sql);
+    if (name === undefined) {
+      name = `evento_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+      this.statementNames.set(sql, name);
+    }
+    try {
+      const result = await this.pool.query<R>({ name, text: sql, values: params });
       return result.rows;
     } catch (error) {
       throw mapDriverError(error, operation);

@@ -7,7 +7,7 @@ export {
   PostgresConsumerStateStore,
   type PostgresConsumerStateStoreOptions,
 } from './postgresConsumerStateStore';
-export type { PostgresStoreOptions, PostgresSchemaOptions } from './storeBase';
+export type { PostgresStoreOptions, PostgresSchemaOptions, PostgresStatementOptions } from './storeBase';
 export type { PostgresConnectionOptions } from './connection';
 export type { MigrateMode } from './migrations';
 export { DEFAULT_TABLE_PREFIX, IDENTIFIER_RULE } from './identifiers';

@@ -119,7 +119,7 @@ export class PostgresEventStore extends PostgresStoreBase implements EventStore 
     try {
       // One statement in autocommit: its implicit transaction is atomic, and Connection.query
       // never sends a statement twice.
-      [row] = await this.connection.query<AppendRow>(
+      [row] = await this.connection.queryPrepared<AppendRow>(
         'append',
         `SELECT actual_version, sequence_numbers FROM ${this.names.table('append_events')}(
            $1::int, $2::int, $3::text, $4::int, $5::text[], $6::text[], $7::text[], $8::jsonb[],
@@ -169,7 +169,7 @@ export class PostgresEventStore extends PostgresStoreBase implements EventStore 
 
   async readAggregate(aggregateId: string, afterVersion = 0): Promise<StoredEvent[]> {
     await this.init();
-    const rows = await this.connection.query<EventRow>(
+    const rows = await this.connection.queryPrepared<EventRow>(
       'readAggregate',
       `SELECT ${EVENT_COLUMNS} FROM ${this.names.table('events')}
        WHERE aggregate_id = $1 AND aggregate_version > $2 ORDER BY aggregate_version`,
@@ -210,7 +210,7 @@ export class PostgresEventStore extends PostgresStoreBase implements EventStore 
 
   async saveSnapshot(snapshot: Snapshot): Promise<void> {
     await this.init();
-    await this.connection.query(
+    await this.connection.queryPrepared(
       'saveSnapshot',
       `INSERT INTO ${this.names.table('snapshots')} AS s (aggregate_id, aggregate_version, state_name, state, created_at)
        VALUES ($1, $2, $3, $4, $5)
@@ -230,7 +230,7 @@ export class PostgresEventStore extends PostgresStoreBase implements EventStore 
 
   async loadSnapshot(aggregateId: string): Promise<Snapshot | undefined> {
     await this.init();
-    const [row] = await this.connection.query<SnapshotRow>(
+    const [row] = await this.connection.queryPrepared<SnapshotRow>(
       'loadSnapshot',
       `SELECT aggregate_id, aggregate_version, state_name, state, created_at
        FROM ${this.names.table('snapshots')} WHERE aggregate_id = $1`,
@@ -282,7 +282,7 @@ export class PostgresEventStore extends PostgresStoreBase implements EventStore 
     contexts: readonly string[] | undefined,
   ): Promise<StoredEvent[]> {
     const all = allContexts(contexts);
-    const rows = await this.connection.query<EventRow>(
+    const rows = await this.connection.queryPrepared<EventRow>(
       'readStream',
       `SELECT ${EVENT_COLUMNS} FROM ${this.names.table('events')}
        WHERE sequence_number > $1 AND sequence_number <= $2 ${all ? '' : 'AND context = ANY($4::text[])'}

@@ -17,8 +17,20 @@ export interface PostgresSchemaOptions {
   readonly migrate?: MigrateMode;
 }
 
-/** Options of a PostgreSQL store: how to connect, plus where the tables are. */
-export type PostgresStoreOptions = PostgresConnectionOptions & PostgresSchemaOptions;
+/** How a store sends its statements. */
+export interface PostgresStatementOptions {
+  /**
+   * Name the statements run on every append and read, so each connection parses and plans them
+   * once (default true). Turn it off behind a connection pooler that cannot keep prepared
+   * statements (PgBouncer in transaction mode before 1.21).
+   */
+  readonly preparedStatements?: boolean;
+}
+
+/** Options of a PostgreSQL store: how to connect, where the tables are, how statements are sent. */
+export type PostgresStoreOptions = PostgresConnectionOptions &
+  PostgresSchemaOptions &
+  PostgresStatementOptions;
 
 /** What the two PostgreSQL stores share: validated names, the pool, migrating once, closing. */
 export abstract class PostgresStoreBase {
@@ -43,7 +55,14 @@ export abstract class PostgresStoreBase {
     if (options.pool === undefined && typeof options.connectionString !== 'string') {
       throw new ConfigurationError('A PostgreSQL store needs either { connectionString } or { pool }.');
     }
-    this.connection = new Connection(options);
+    const prepared: unknown = options.preparedStatements ?? true;
+    if (typeof prepared !== 'boolean') {
+      throw new ConfigurationError(
+        `preparedStatements must be true or false (got ${JSON.stringify(prepared)}).`,
+        { context: { preparedStatements: prepared } },
+      );
+    }
+    this.connection = new Connection(options, prepared);
   }
 
   /**

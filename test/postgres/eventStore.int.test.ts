@@ -429,6 +429,68 @@ describeWithService('PostgreSQL', PG_URL)('PostgresEventStore', () => {
   });
 });
 
+describeWithService('PostgreSQL', PG_URL)('PostgresEventStore prepared statements', () => {
+  const schema = newSchemaName();
+
+  afterAll(async () => {
+    await dropSchema(schema);
+  });
+
+  /** The names of the statements prepared on the one connection of `pool`. */
+  async function prepared(pool: ReturnType<typeof newPool>): Promise<string[]> {
+    const { rows } = await pool.query<{ name: string }>(
+      'SELECT name FROM pg_prepared_statements ORDER BY name',
+    );
+    return rows.map((r) => r.name);
+  }
+
+  async function appendAndRead(store: PostgresEventStore): Promise<void> {
+    const id = `agg-${randomUUID()}`;
+    for (let version = 0; version < 3; version++) {
+      await store.append({ aggregateId: id, expectedVersion: version, events: [event('c')] });
+      expect((await store.readAggregate(id)).map((e) => e.aggregateVersion)).toHaveLength(version + 1);
+    }
+    await expect(store.append({ aggregateId: id, expectedVersion: 1, events: [event('c')] })).rejects.toThrow(
+      ConcurrencyError,
+    );
+  }
+
+  it('names the append and read statements, so a connection prepares each once', async () => {
+    const pool = newPool({ max: 1 });
+    const store = await PostgresEventStore.create({ pool, schema });
+    try {
+      await appendAndRead(store);
+      const names = await prepared(pool);
+      // append_events and readAggregate, each prepared once however often it ran
+      expect(names).toHaveLength(2);
+      expect(names.every((name) => name.startsWith('evento_'))).toBe(true);
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+  });
+
+  it('sends unnamed statements with preparedStatements: false, and refuses a value that is not a boolean', async () => {
+    const pool = newPool({ max: 1 });
+    const store = await PostgresEventStore.create({ pool, schema, preparedStatements: false });
+    try {
+      await appendAndRead(store);
+      expect(await prepared(pool)).toEqual([]);
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+    expect(
+      () =>
+        new PostgresEventStore({
+          connectionString: PG_URL,
+          schema,
+          preparedStatements: 'yes' as unknown as boolean,
+        }),
+    ).toThrow(/preparedStatements must be true or false \(got "yes"\)/);
+  });
+});
+
 describeWithService('PostgreSQL', PG_URL)('PostgresEventStore on a version 1 schema', () => {
   const schema = newSchemaName();
   const names = new TableNames('evento_', schema);

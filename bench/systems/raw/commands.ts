@@ -24,6 +24,7 @@ import {
   rawPostgres,
   rawTables,
   type RawTables,
+  prepared,
 } from './schema';
 import { apply, decide, emptyState, type RawState } from './state';
 
@@ -97,27 +98,31 @@ export async function postgresCommand(
   state: RawState = emptyState(),
 ): Promise<number> {
   const { rows } = await pool.query<PgRow>(
-    `SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE aggregate_id = $1 AND aggregate_version > $2 ORDER BY aggregate_version`,
-    [id, state.version],
+    prepared(
+      `SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE aggregate_id = $1 AND aggregate_version > $2 ORDER BY aggregate_version`,
+      [id, state.version],
+    ),
   );
   for (const row of rows) state = apply(state, row.event_name, row.payload, row.aggregate_version);
   const payload = decide(state, id, 1, sentAt);
   const result = await pool.query<{ actual_version: number | null; sequence_numbers: string[] | null }>(
-    `SELECT actual_version, sequence_numbers FROM ${t.append}(
+    prepared(
+      `SELECT actual_version, sequence_numbers FROM ${t.append}(
        $1::int, $2::int, $3::text, $4::int, $5::text[], $6::text[], $7::text[], $8::jsonb[],
        $9::timestamptz[], $10::text, $11::text)`,
-    [
-      ...LOCK_KEYS,
-      id,
-      state.version,
-      ['Deposited'],
-      ['default'],
-      [payload],
-      [metadata()],
-      [new Date()],
-      NOTIFY_CHANNEL,
-      'raw',
-    ],
+      [
+        ...LOCK_KEYS,
+        id,
+        state.version,
+        ['Deposited'],
+        ['default'],
+        [payload],
+        [metadata()],
+        [new Date()],
+        NOTIFY_CHANNEL,
+        'raw',
+      ],
+    ),
   );
   const numbers = result.rows[0]?.sequence_numbers;
   if (numbers === null || numbers === undefined) throw new Error(`conflict on ${id}`);

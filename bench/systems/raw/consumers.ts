@@ -23,6 +23,7 @@ import {
   rawPostgres,
   rawTables,
   type RawTables,
+  prepared,
 } from './schema';
 
 const PAGE = 1000;
@@ -89,9 +90,11 @@ function postgresProjector(
     async step() {
       const upTo = await head();
       const { rows } = await pool.query<{ seq: string; payload: string }>(
-        `SELECT ${EVENT_COLUMNS.replace('sequence_number', 'sequence_number AS seq')} FROM ${t.events}
+        prepared(
+          `SELECT ${EVENT_COLUMNS.replace('sequence_number', 'sequence_number AS seq')} FROM ${t.events}
          WHERE sequence_number > $1 AND sequence_number <= $2 ORDER BY sequence_number LIMIT $3`,
-        [offset, upTo, PAGE],
+          [offset, upTo, PAGE],
+        ),
       );
       if (rows.length === 0) return 0;
       const page = parse(rows.map((r) => ({ seq: Number(r.seq), payload: r.payload })));

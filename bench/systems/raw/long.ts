@@ -11,6 +11,7 @@ import {
   EVENT_COLUMNS,
   metadata,
   mysqlNow,
+  prepared,
   rawMysql,
   rawPostgres,
   rawTables,
@@ -86,15 +87,19 @@ async function open(store: StoreKind, snapshots: boolean, spec: EventSpec): Prom
     return sqlRaw(snapshots, t, {
       snapshot: async (id) => {
         const { rows } = await pool.query<{ aggregate_version: number; state: string }>(
-          `SELECT aggregate_id, aggregate_version, state, created_at FROM ${t.snapshots} WHERE aggregate_id = $1`,
-          [id],
+          prepared(
+            `SELECT aggregate_id, aggregate_version, state, created_at FROM ${t.snapshots} WHERE aggregate_id = $1`,
+            [id],
+          ),
         );
         return rows[0] === undefined ? undefined : (JSON.parse(rows[0].state) as RawState);
       },
       events: async (id, after) => {
         const { rows } = await pool.query<{ event_name: string; payload: string; aggregate_version: number }>(
-          `SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE aggregate_id = $1 AND aggregate_version > $2 ORDER BY aggregate_version`,
-          [id, after],
+          prepared(
+            `SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE aggregate_id = $1 AND aggregate_version > $2 ORDER BY aggregate_version`,
+            [id, after],
+          ),
         );
         return rows.map((r) => [r.event_name, r.payload, r.aggregate_version] as const);
       },

@@ -3,6 +3,7 @@
  * indexes), so the raw limit does the same database work on the same shape of data. Each raw
  * system has its own table prefix.
  */
+import { createHash } from 'node:crypto';
 import { createPool, type Pool as MysqlPool } from 'mysql2/promise';
 import type { Pool } from 'pg';
 import { mysqlUrl, PG_SCHEMA, pgPool, POOL_SIZE } from '../../harness/databases';
@@ -151,4 +152,9 @@ export function metadata(): string {
 /** Now as a MariaDB DATETIME(3) literal. */
 export function mysqlNow(): string {
   return new Date().toISOString().slice(0, 23).replace('T', ' ');
+}
+
+/** A named statement, as evento-ts sends its appends and reads: each connection plans it once. */
+export function prepared(text: string, values: unknown[]): { name: string; text: string; values: unknown[] } {
+  return { name: `raw_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text, values };
 }
