@@ -67,7 +67,11 @@ describe('the HTTP API', () => {
   });
 
   it('searches lists by name, a page at a time', async () => {
-    for (const name of ['Groceries', 'Garden', 'More groceries']) await createList(name);
+    // Newest first: lists created within one millisecond would tie (then ordered by identifier).
+    for (const name of ['Groceries', 'Garden', 'More groceries']) {
+      await createList(name);
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
     const names = async (query: string) =>
       (await alice.get(`/todo-list?${query}`)).json<{ name: string }[]>().map((l) => l.name);
     expect(await names('nameLike=GROC')).toEqual(['More groceries', 'Groceries']);
