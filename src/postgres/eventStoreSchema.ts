@@ -45,7 +45,18 @@ export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [
       // sequence numbers, ascending, one per event; on a version mismatch it inserts nothing and
       // returns NULL numbers. Arguments are checked here too: a call with missing lock keys would
       // otherwise skip the lock (the lock functions are strict) and break gap safety.
-      `CREATE FUNCTION ${n.table('append_events')}(
+      appendEventsFunction(n.table('append_events'), n.table('events'), n.table('events_seq')),
+    ],
+  },
+];
+
+/**
+ * The DDL of the append function (`name`) over the events table `events` and its sequence
+ * `sequence` (quoted, qualified names). Exported for the benchmark's hand-written baseline,
+ * which runs the same statement on tables of its own.
+ */
+export function appendEventsFunction(name: string, events: string, sequence: string): string {
+  return `CREATE FUNCTION ${name}(
          p_lock_class int,
          p_lock_key int,
          p_aggregate_id text,
@@ -87,17 +98,17 @@ export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [
 
          IF p_aggregate_id IS NOT NULL THEN
            SELECT coalesce(max(e.aggregate_version), 0) INTO actual_version
-             FROM ${n.table('events')} e WHERE e.aggregate_id = p_aggregate_id;
+             FROM ${events} e WHERE e.aggregate_id = p_aggregate_id;
            IF actual_version <> p_expected_version THEN
              RETURN;
            END IF;
          END IF;
 
          SELECT array_agg(s.n ORDER BY s.n) INTO sequence_numbers
-           FROM (SELECT nextval('${n.table('events_seq')}') AS n
+           FROM (SELECT nextval('${sequence}') AS n
                  FROM generate_series(1, event_count)) s;
 
-         INSERT INTO ${n.table('events')}
+         INSERT INTO ${events}
            (sequence_number, aggregate_id, aggregate_version, event_name, context, payload, metadata, created_at)
          SELECT sequence_numbers[u.i], p_aggregate_id,
                 CASE WHEN p_aggregate_id IS NULL THEN NULL ELSE p_expected_version + u.i::int END,
@@ -107,7 +118,5 @@ export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [
 
          PERFORM pg_notify(p_channel, p_notify_payload);
        END
-       $append$`,
-    ],
-  },
-];
+       $append$`;
+}

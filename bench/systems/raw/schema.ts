@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createPool, type Pool as MysqlPool } from 'mysql2/promise';
 import type { Pool } from 'pg';
+import { appendEventsFunction } from '../../../src/postgres/eventStoreSchema';
 import { mysqlUrl, PG_SCHEMA, pgPool, POOL_SIZE } from '../../harness/databases';
 
 export const EVENT_COLUMNS =
@@ -58,63 +59,10 @@ export async function rawPostgres(t: RawTables): Promise<Pool> {
   await pool.query(
     `CREATE TABLE IF NOT EXISTS ${t.offsets} (consumer_id text PRIMARY KEY, "offset" bigint NOT NULL)`,
   );
-  await pool.query(appendFunction(t));
+  // evento-ts's append statement (its migration 2) on the raw tables.
+  await pool.query(`DROP FUNCTION IF EXISTS ${t.append}`);
+  await pool.query(appendEventsFunction(t.append, t.events, t.sequence));
   return pool;
-}
-
-/**
- * evento-ts's append statement (its migration 2) on the raw tables: in one implicit transaction,
- * the shared append lock, the version check (a mismatch returns the actual version and no
- * numbers), the sequence numbers (ascending), the INSERT and the NOTIFY.
- */
-function appendFunction(t: RawTables): string {
-  return `CREATE OR REPLACE FUNCTION ${t.append}(
-      p_lock_class int, p_lock_key int, p_aggregate_id text, p_expected_version int,
-      p_event_names text[], p_contexts text[], p_payloads text[], p_metadata jsonb[],
-      p_created_at timestamptz[], p_channel text, p_notify_payload text,
-      OUT actual_version int, OUT sequence_numbers bigint[])
-    LANGUAGE plpgsql VOLATILE
-    AS $append$
-    DECLARE
-      event_count int := cardinality(p_event_names);
-    BEGIN
-      IF p_lock_class IS NULL OR p_lock_key IS NULL OR p_channel IS NULL THEN
-        RAISE EXCEPTION 'append_events: the lock keys and the channel must not be null'
-          USING ERRCODE = 'invalid_parameter_value';
-      END IF;
-      IF event_count IS NULL OR event_count = 0
-         OR array_ndims(p_event_names) <> 1
-         OR cardinality(p_contexts) IS DISTINCT FROM event_count
-         OR cardinality(p_payloads) IS DISTINCT FROM event_count
-         OR cardinality(p_metadata) IS DISTINCT FROM event_count
-         OR cardinality(p_created_at) IS DISTINCT FROM event_count THEN
-        RAISE EXCEPTION 'append_events: needs at least one event and arrays of equal length'
-          USING ERRCODE = 'invalid_parameter_value';
-      END IF;
-      IF p_aggregate_id IS NOT NULL AND (p_expected_version IS NULL OR p_expected_version < 0) THEN
-        RAISE EXCEPTION 'append_events: p_expected_version must be >= 0 for an aggregate'
-          USING ERRCODE = 'invalid_parameter_value';
-      END IF;
-      PERFORM pg_advisory_xact_lock_shared(p_lock_class, p_lock_key);
-      IF p_aggregate_id IS NOT NULL THEN
-        SELECT coalesce(max(e.aggregate_version), 0) INTO actual_version
-          FROM ${t.events} e WHERE e.aggregate_id = p_aggregate_id;
-        IF actual_version <> p_expected_version THEN
-          RETURN;
-        END IF;
-      END IF;
-      SELECT array_agg(s.n ORDER BY s.n) INTO sequence_numbers
-        FROM (SELECT nextval('${t.sequence}') AS n FROM generate_series(1, event_count)) s;
-      INSERT INTO ${t.events}
-        (sequence_number, aggregate_id, aggregate_version, event_name, context, payload, metadata, created_at)
-      SELECT sequence_numbers[u.i], p_aggregate_id,
-             CASE WHEN p_aggregate_id IS NULL THEN NULL ELSE p_expected_version + u.i::int END,
-             u.event_name, u.context, u.payload, u.metadata, u.created_at
-        FROM unnest(p_event_names, p_contexts, p_payloads, p_metadata, p_created_at)
-             WITH ORDINALITY AS u(event_name, context, payload, metadata, created_at, i);
-      PERFORM pg_notify(p_channel, p_notify_payload);
-    END
-    $append$`;
 }
 
 /** A pool on MariaDB with the raw tables created. */
