@@ -13,7 +13,8 @@ import {
 } from '../../src';
 import { AggregateCache } from '../../src/aggregate/aggregateCache';
 
-class Create extends DomainCommand {
+/** A command on counter `id`. */
+abstract class CounterCommand extends DomainCommand {
   constructor(readonly id: string) {
     super();
   }
@@ -21,23 +22,10 @@ class Create extends DomainCommand {
     return this.id;
   }
 }
-class Increment extends DomainCommand {
-  constructor(readonly id: string) {
-    super();
-  }
-  getAggregateId(): string {
-    return this.id;
-  }
-}
+class Create extends CounterCommand {}
+class Increment extends CounterCommand {}
 /** Changes the state outside an event sourcing handler, then fails: a bug the cache must not keep. */
-class Sneak extends DomainCommand {
-  constructor(readonly id: string) {
-    super();
-  }
-  getAggregateId(): string {
-    return this.id;
-  }
-}
+class Sneak extends CounterCommand {}
 class Created extends DomainEvent {
   constructor(readonly id: string) {
     super();
