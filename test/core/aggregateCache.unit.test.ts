@@ -24,6 +24,12 @@ abstract class CounterCommand extends DomainCommand {
 }
 class Create extends CounterCommand {}
 class Increment extends CounterCommand {}
+/** An increment with a lock id of its own: increments of one counter may run at the same time. */
+class IncrementUnlocked extends CounterCommand {
+  override getLockId(): string {
+    return `${this.id}-${Math.random()}`;
+  }
+}
 /** Changes the state outside an event sourcing handler, then fails: a bug the cache must not keep. */
 class Sneak extends CounterCommand {}
 class Created extends DomainEvent {
@@ -55,6 +61,10 @@ class Counter {
     return new Incremented(command.id, state.value + 1);
   }
   @AggregateCommandHandler()
+  incrementUnlocked(command: IncrementUnlocked, state: CounterState): Incremented {
+    return new Incremented(command.id, state.value + 1);
+  }
+  @AggregateCommandHandler()
   sneak(command: Sneak, state: CounterState): Incremented {
     state.value += 100;
     throw new Error(`no sneaking into ${command.id}`);
@@ -64,8 +74,9 @@ class Counter {
     return new CounterState();
   }
   @EventSourcingHandler()
-  onIncremented(event: Incremented, state: CounterState): void {
-    state.value = event.value;
+  onIncremented(_event: Incremented, state: CounterState): void {
+    // Counts: a state object two commands applied their events to would be off.
+    state.value += 1;
   }
 }
 
@@ -182,11 +193,34 @@ describe('the aggregate state cache', () => {
     };
     const appendsBefore = store.appends;
     const next = await bundle.commandGateway.send<Incremented>(new Increment('c1'));
-    expect(next.value).toBe(51);
+    expect(next.value).toBe(3);
     expect(store.appends).toBe(appendsBefore + 2); // the refused append and the retry
     const after = await bundle.commandGateway.send<Incremented>(new Increment('c1'));
-    expect(after.value).toBe(52);
-    expect(await values(store, 'c1')).toEqual([1, 50, 51, 52]);
+    expect(after.value).toBe(4);
+    expect(await values(store, 'c1')).toEqual([1, 50, 3, 4]);
+    await bundle.stop();
+  });
+
+  it('never lets two commands running at once share a state: each decides on its own, conflicts are retried', async () => {
+    const store = new WatchedStore();
+    const bundle = await EventoBundle.builder()
+      .setBundleId('counting')
+      .setComponents([Counter])
+      .setEventStore(store)
+      .setCommandConflictRetries(100)
+      .start();
+    await bundle.commandGateway.send(new Create('c1'));
+    await bundle.commandGateway.send(new Increment('c1'));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => bundle.commandGateway.send<Incremented>(new IncrementUnlocked('c1'))),
+    );
+    // Every decision saw the state its append's version stands for: values 2..13, each once.
+    expect(results.map((e) => e.value).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 12 }, (_, i) => i + 2),
+    );
+    expect(await values(store, 'c1')).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+    const next = await bundle.commandGateway.send<Incremented>(new Increment('c1'));
+    expect(next.value).toBe(14);
     await bundle.stop();
   });
 
