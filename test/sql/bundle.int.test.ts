@@ -1,11 +1,19 @@
 /**
  * Whole bundles on each database: the order-and-completeness scenario of the in-memory consumer
  * tests (8 concurrent writers while a projector consumes), a saga flow (TransferSaga) end to end,
- * and untilIdle() directly after start().
+ * untilIdle() directly after start(), and two processes commanding one aggregate through their
+ * aggregate caches.
  */
 import { randomInt } from 'node:crypto';
 import { EventoBundle, type EventStore } from '../../src';
-import { AccountAggregate, AccountReadModel, Deposit, OpenAccount } from '../domain/bank';
+import {
+  AccountAggregate,
+  AccountReadModel,
+  Deposit,
+  InsufficientFundsError,
+  OpenAccount,
+  Withdraw,
+} from '../domain/bank';
 import { AccountProjector, StartTransfer, TransferAggregate, TransferSaga } from '../domain/bankConsumers';
 import { appendConcurrently, scopeWith } from '../consumers/support';
 import { describeWithService } from '../support/services';
@@ -153,6 +161,51 @@ for (const target of databases) {
         await bundle.stop();
       }
     }, 60_000);
+
+    it('two processes commanding one aggregate each decide on its stored state, reading what the other appended', async () => {
+      const { stores } = await scope('cache_');
+      // The same store, counting appends: a decision on a stale state would cost a refused one.
+      let appends = 0;
+      const counting = Object.create(stores.eventStore) as EventStore;
+      counting.append = (request) => {
+        appends++;
+        return stores.eventStore.append(request);
+      };
+      const start = (): Promise<EventoBundle> =>
+        EventoBundle.builder()
+          .setBundleId('bank')
+          .setComponents([AccountAggregate])
+          .setEventStore(counting)
+          .setConsumerStateStore(stores.stateStore)
+          .start();
+      const here = await start();
+      const there = await start();
+      try {
+        await here.commandGateway.send(new OpenAccount('acc-1', 'ann'));
+        await here.commandGateway.send(new Deposit('acc-1', 100));
+        // `here` keeps balance 100 in its cache; `there` withdraws 60 meanwhile.
+        await there.commandGateway.send(new Withdraw('acc-1', 60));
+        await expect(here.commandGateway.send(new Withdraw('acc-1', 50))).rejects.toBeInstanceOf(
+          InsufficientFundsError,
+        );
+        await here.commandGateway.send(new Withdraw('acc-1', 40));
+        await expect(there.commandGateway.send(new Withdraw('acc-1', 1))).rejects.toBeInstanceOf(
+          InsufficientFundsError,
+        );
+        const events = await stores.eventStore.readAggregate('acc-1');
+        expect(events.map((e) => [e.eventName, e.aggregateVersion])).toEqual([
+          ['AccountOpened', 1],
+          ['Deposited', 2],
+          ['Withdrawn', 3],
+          ['Withdrawn', 4],
+        ]);
+        // The events another process appended were read before deciding: no append was refused.
+        expect(appends).toBe(4);
+      } finally {
+        await here.stop();
+        await there.stop();
+      }
+    });
 
     it('untilIdle() right after start() waits for a projector whose first lease attempt is still under way', async () => {
       const probe = new StoreProbe();
