@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
+import { Pool, type PoolClient, type PoolConfig, type QueryConfig, type QueryResultRow } from 'pg';
 import { StoreUnavailableError } from '../errors';
 import { isConnectionError, mapDriverError } from './errors';
 
@@ -57,12 +57,7 @@ export class Connection {
     sql: string,
     params: unknown[] = [],
   ): Promise<R[]> {
-    try {
-      const result = await this.pool.query<R>(sql, params);
-      return result.rows;
-    } catch (error) {
-      throw mapDriverError(error, operation);
-    }
+    return this.run(operation, { text: sql, values: params });
   }
 
   /**
@@ -81,8 +76,12 @@ export class Connection {
       name = `evento_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
       this.statementNames.set(sql, name);
     }
+    return this.run(operation, { name, text: sql, values: params });
+  }
+
+  private async run<R extends QueryResultRow>(operation: string, query: QueryConfig): Promise<R[]> {
     try {
-      const result = await this.pool.query<R>({ name, text: sql, values: params });
+      const result = await this.pool.query<R>(query);
       return result.rows;
     } catch (error) {
       throw mapDriverError(error, operation);

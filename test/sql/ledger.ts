@@ -197,6 +197,18 @@ export async function ledgerEvents(store: EventStore): Promise<LedgerEntry[]> {
   }
 }
 
+/** What {@link diffLedger} returns when the ledger holds exactly the expected entries. */
+export const NO_DIFFERENCES = { missing: [], extra: [], wrongAccounts: [] } as const;
+
+/** {@link diffLedger} against every ledger event stored in `store`. */
+export async function diffLedgerWithStore(
+  db: SqlDatabase,
+  projector: string,
+  store: EventStore,
+): Promise<Awaited<ReturnType<typeof diffLedger>>> {
+  return diffLedger(db, projector, await ledgerEvents(store));
+}
+
 /**
  * Compares what `projector` wrote to the ledger with `expected` (from {@link ledgerEvents}, maybe
  * filtered): every event applied, none applied twice, none invented.

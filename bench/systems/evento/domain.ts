@@ -59,25 +59,17 @@ export class AccountState extends AggregateState {
   deposits = 0;
 }
 
-function open(command: Open): Opened {
-  return new Opened(command.id);
-}
-
-function deposit(command: Deposit, state: AccountState): Deposited {
-  if (command.amount <= 0 || state.isDeleted()) throw new Error('cannot deposit');
-  return new Deposited(command.id, command.amount, command.sentAt);
-}
-
 @Aggregate()
 export class Account {
   @AggregateCommandHandler({ init: true })
   open(command: Open): Opened {
-    return open(command);
+    return new Opened(command.id);
   }
 
   @AggregateCommandHandler()
   deposit(command: Deposit, state: AccountState): Deposited {
-    return deposit(command, state);
+    if (command.amount <= 0 || state.isDeleted()) throw new Error('cannot deposit');
+    return new Deposited(command.id, command.amount, command.sentAt);
   }
 
   @EventSourcingHandler()
@@ -92,30 +84,9 @@ export class Account {
   }
 }
 
-/** The same account, snapshotted every 100 events. */
-@Aggregate({ snapshotFrequency: 100 })
-export class SnapshottedAccount {
-  @AggregateCommandHandler({ init: true })
-  open(command: Open): Opened {
-    return open(command);
-  }
-
-  @AggregateCommandHandler()
-  deposit(command: Deposit, state: AccountState): Deposited {
-    return deposit(command, state);
-  }
-
-  @EventSourcingHandler()
-  onOpened(_event: Opened): AccountState {
-    return new AccountState();
-  }
-
-  @EventSourcingHandler()
-  onDeposited(event: Deposited, state: AccountState): void {
-    state.balance += event.amount;
-    state.deposits++;
-  }
-}
+/** The same account (its handlers inherited), snapshotted every 100 events. */
+@Aggregate({ snapshotFrequency: 100, state: AccountState })
+export class SnapshottedAccount extends Account {}
 
 /** Where the projector writes: set per run (a table through the transaction, a pool, a map). */
 export class ReadModelSink {

@@ -7,7 +7,7 @@
  * needs: read and INSERT in one transaction, the unique (aggregate, version) key as the version
  * check.
  */
-import type { Pool as MysqlPool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Pool as MysqlPool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { Pool } from 'pg';
 import { bulkLoadMysql, bulkLoadPostgres } from '../../harness/bulk';
 import { runConcurrently } from '../../harness/concurrency';
@@ -27,6 +27,7 @@ import {
   prepared,
 } from './schema';
 import { apply, decide, emptyState, type RawState } from './state';
+import { mysqlTransaction, pgTransaction } from './transactions';
 
 type Command = (id: string) => Promise<void>;
 
@@ -131,9 +132,7 @@ export async function postgresCommand(
 
 /** The least a command needs on PostgreSQL. */
 export async function postgresMinimal(pool: Pool, t: RawTables, id: string, sentAt: number): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return pgTransaction(pool, async (client) => {
     const { rows } = await client.query<PgRow>(
       `SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE aggregate_id = $1 ORDER BY aggregate_version`,
       [id],
@@ -145,14 +144,8 @@ export async function postgresMinimal(pool: Pool, t: RawTables, id: string, sent
        VALUES ($1, $2, 'Deposited', 'default', $3, $4, $5) RETURNING sequence_number`,
       [id, state.version + 1, decide(state, id, 1, sentAt), metadata(), new Date()],
     );
-    await client.query('COMMIT');
     return Number(inserted.rows[0]?.sequence_number);
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** evento-ts's statements for one command on MariaDB. */
@@ -170,29 +163,31 @@ export async function mysqlCommand(
   for (const row of rows)
     state = apply(state, String(row.event_name), String(row.payload), Number(row.aggregate_version));
   const payload = decide(state, id, 1, sentAt);
-  const connection = await pool.getConnection();
-  try {
-    await connection.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
-    await connection.query('START TRANSACTION');
+  return mysqlTransaction(pool, true, async (connection) => {
     await connection.query(`SELECT id FROM ${t.gate} WHERE id = 1 LOCK IN SHARE MODE`);
     const [version] = await connection.query<RowDataPacket[]>(
       `SELECT MAX(aggregate_version) AS version FROM ${t.events} WHERE aggregate_id = ?`,
       [id],
     );
     if (Number(version[0]?.version ?? 0) !== state.version) throw new Error(`conflict on ${id}`);
-    const [result] = await connection.query<ResultSetHeader>(
-      `INSERT INTO ${t.events} (aggregate_id, aggregate_version, event_name, context, payload, metadata, created_at)
-       VALUES (?, ?, 'Deposited', 'default', ?, ?, ?)`,
-      [id, state.version + 1, payload, metadata(), mysqlNow()],
-    );
-    await connection.query('COMMIT');
-    return Number(result.insertId);
-  } catch (error) {
-    await connection.query('ROLLBACK');
-    throw error;
-  } finally {
-    connection.release();
-  }
+    return insertDeposit(connection, t, id, state, payload);
+  });
+}
+
+/** The INSERT of one Deposited event at the version after `state`'s; its sequence number. */
+async function insertDeposit(
+  connection: PoolConnection,
+  t: RawTables,
+  id: string,
+  state: RawState,
+  payload: string,
+): Promise<number> {
+  const [result] = await connection.query<ResultSetHeader>(
+    `INSERT INTO ${t.events} (aggregate_id, aggregate_version, event_name, context, payload, metadata, created_at)
+     VALUES (?, ?, 'Deposited', 'default', ?, ?, ?)`,
+    [id, state.version + 1, payload, metadata(), mysqlNow()],
+  );
+  return Number(result.insertId);
 }
 
 /** The least a command needs on MariaDB. */
@@ -202,9 +197,7 @@ export async function mysqlMinimal(
   id: string,
   sentAt: number,
 ): Promise<number> {
-  const connection = await pool.getConnection();
-  try {
-    await connection.query('START TRANSACTION');
+  return mysqlTransaction(pool, false, async (connection) => {
     const [rows] = await connection.query<RowDataPacket[]>(
       `SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE aggregate_id = ? ORDER BY aggregate_version`,
       [id],
@@ -212,17 +205,6 @@ export async function mysqlMinimal(
     let state = emptyState();
     for (const row of rows)
       state = apply(state, String(row.event_name), String(row.payload), Number(row.aggregate_version));
-    const [result] = await connection.query<ResultSetHeader>(
-      `INSERT INTO ${t.events} (aggregate_id, aggregate_version, event_name, context, payload, metadata, created_at)
-       VALUES (?, ?, 'Deposited', 'default', ?, ?, ?)`,
-      [id, state.version + 1, decide(state, id, 1, sentAt), metadata(), mysqlNow()],
-    );
-    await connection.query('COMMIT');
-    return Number(result.insertId);
-  } catch (error) {
-    await connection.query('ROLLBACK');
-    throw error;
-  } finally {
-    connection.release();
-  }
+    return insertDeposit(connection, t, id, state, decide(state, id, 1, sentAt));
+  });
 }

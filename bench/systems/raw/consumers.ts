@@ -15,6 +15,7 @@ import type { RunOutput, StoreKind, SystemRun } from '../../harness/types';
 import type { ProjectionMode } from '../evento/consumers';
 import { mysqlCommand, postgresCommand } from './commands';
 import { RawMemoryStore } from './memoryStore';
+import { mysqlTransaction, pgTransaction } from './transactions';
 import {
   EVENT_COLUMNS,
   LOCK_KEYS,
@@ -50,6 +51,21 @@ function parse(rows: readonly { seq: number; payload: string }[]): Page {
   };
 }
 
+/** Upserts a page's events one by one, recording each delivery; the page's last sequence number. */
+async function upsertAll(
+  page: Page,
+  tracker: () => DeliveryTracker,
+  upsert: (event: Page['events'][number]) => Promise<unknown>,
+): Promise<number> {
+  let last = 0;
+  for (const e of page.events) {
+    await upsert(e);
+    tracker().record(e.seq, e.sentAt);
+    last = e.seq;
+  }
+  return last;
+}
+
 function postgresProjector(
   pool: Pool,
   t: RawTables,
@@ -65,18 +81,13 @@ function postgresProjector(
       [e.id, e.amount, e.seq],
     );
   const head = async (): Promise<number> => {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    return pgTransaction(pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1, $2)', LOCK_KEYS);
       const { rows } = await client.query<{ head: string }>(
         `SELECT coalesce(max(sequence_number), 0) AS head FROM ${t.events}`,
       );
-      await client.query('COMMIT');
       return Number(rows[0]?.head ?? 0);
-    } finally {
-      client.release();
-    }
+    });
   };
   return {
     head,
@@ -98,24 +109,14 @@ function postgresProjector(
       );
       if (rows.length === 0) return 0;
       const page = parse(rows.map((r) => ({ seq: Number(r.seq), payload: r.payload })));
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      offset = await pgTransaction(pool, async (client) => {
         await client.query(`SELECT "offset" FROM ${t.offsets} WHERE consumer_id = 'rm' FOR UPDATE`);
-        for (const e of page.events) {
-          await upsert(mode === 'exactly-once' ? client : pool, e);
-          tracker().record(e.seq, e.sentAt);
-        }
-        const last = page.events[page.events.length - 1]?.seq ?? offset;
+        const last = await upsertAll(page, tracker, (e) =>
+          upsert(mode === 'exactly-once' ? client : pool, e),
+        );
         await client.query(`UPDATE ${t.offsets} SET "offset" = $1 WHERE consumer_id = 'rm'`, [last]);
-        await client.query('COMMIT');
-        offset = last;
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      } finally {
-        client.release();
-      }
+        return last;
+      });
       return page.events.length;
     },
     close: async () => undefined,
@@ -137,19 +138,13 @@ function mysqlProjector(
       [e.id, e.amount, e.seq],
     );
   const head = async (): Promise<number> => {
-    const connection = await pool.getConnection();
-    try {
-      await connection.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
-      await connection.query('START TRANSACTION');
+    return mysqlTransaction(pool, true, async (connection) => {
       await connection.query(`SELECT id FROM ${t.gate} WHERE id = 1 FOR UPDATE`);
       const [rows] = await connection.query<RowDataPacket[]>(
         `SELECT MAX(sequence_number) AS head FROM ${t.events}`,
       );
-      await connection.query('COMMIT');
       return Number(rows[0]?.head ?? 0);
-    } finally {
-      connection.release();
-    }
+    });
   };
   return {
     head,
@@ -166,25 +161,14 @@ function mysqlProjector(
       );
       if (rows.length === 0) return 0;
       const page = parse(rows.map((r) => ({ seq: Number(r.sequence_number), payload: String(r.payload) })));
-      const connection = await pool.getConnection();
-      try {
-        await connection.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
-        await connection.query('START TRANSACTION');
+      offset = await mysqlTransaction(pool, true, async (connection) => {
         await connection.query(`SELECT stream_offset FROM ${t.offsets} WHERE consumer_id = 'rm' FOR UPDATE`);
-        for (const e of page.events) {
-          await upsert(mode === 'exactly-once' ? connection : pool, e);
-          tracker().record(e.seq, e.sentAt);
-        }
-        const last = page.events[page.events.length - 1]?.seq ?? offset;
+        const last = await upsertAll(page, tracker, (e) =>
+          upsert(mode === 'exactly-once' ? connection : pool, e),
+        );
         await connection.query(`UPDATE ${t.offsets} SET stream_offset = ? WHERE consumer_id = 'rm'`, [last]);
-        await connection.query('COMMIT');
-        offset = last;
-      } catch (error) {
-        await connection.query('ROLLBACK');
-        throw error;
-      } finally {
-        connection.release();
-      }
+        return last;
+      });
       return page.events.length;
     },
     close: async () => undefined,
