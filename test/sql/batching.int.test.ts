@@ -16,8 +16,8 @@ import {
 import { AccountOpened, Deposited } from '../domain/bank';
 import { scopeWith } from '../consumers/support';
 import { describeWithService } from '../support/services';
-import { databases, openStores, type SqlDatabase, type Stores } from './databases';
-import { probedStateStore, StoreProbe } from './instrumentedStores';
+import { databases } from './databases';
+import { StoreProbe } from './instrumentedStores';
 import {
   appendAccounts,
   depositedEvent,
@@ -29,6 +29,7 @@ import {
   diffLedgerWithStore,
   NO_DIFFERENCES,
 } from './ledger';
+import { ledgerScopes } from './scopes';
 
 /** A ledger projector in batches of 10 whose handlers give up on an event after one retry. */
 @Projector({ batchSize: 10 })
@@ -58,28 +59,7 @@ class FussyLedgerProjector {
 
 for (const target of databases) {
   describeWithService(target.service, target.url)(`batching on ${target.service}`, () => {
-    let db: SqlDatabase;
-    const open: Stores[] = [];
-
-    beforeAll(async () => {
-      db = await target.create();
-    });
-
-    afterAll(async () => {
-      for (const stores of open) await stores.close();
-      await db?.drop();
-    });
-
-    async function scope(
-      prefix: string,
-      probe: StoreProbe,
-    ): Promise<{ scoped: SqlDatabase; stores: Stores }> {
-      const scoped = db.scoped(prefix);
-      for (const statement of Ledger.on(scoped).ddl()) await scoped.query(statement);
-      const stores = await openStores(scoped.place, { stateStore: probedStateStore(probe) });
-      open.push(stores);
-      return { scoped, stores };
-    }
+    const scope = ledgerScopes(target);
 
     it('commits once per batch: 250 events in batches of 100 cost 3 commits', async () => {
       const probe = new StoreProbe();

@@ -17,9 +17,10 @@ import {
 import { AccountProjector, StartTransfer, TransferAggregate, TransferSaga } from '../domain/bankConsumers';
 import { appendConcurrently, scopeWith } from '../consumers/support';
 import { describeWithService } from '../support/services';
-import { databases, openStores, type SqlDatabase, type Stores } from './databases';
-import { probedStateStore, StoreProbe } from './instrumentedStores';
-import { appendAccounts, Ledger, LedgerProjector, diffLedgerWithStore, NO_DIFFERENCES } from './ledger';
+import { databases } from './databases';
+import { StoreProbe } from './instrumentedStores';
+import { appendAccounts, LedgerProjector, diffLedgerWithStore, NO_DIFFERENCES } from './ledger';
+import { ledgerScopes } from './scopes';
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -32,33 +33,8 @@ async function sequenceNumbers(store: EventStore): Promise<number[]> {
 
 for (const target of databases) {
   describeWithService(target.service, target.url)(`bundles on ${target.service}`, () => {
-    let db: SqlDatabase;
-    const open: Stores[] = [];
-
-    beforeAll(async () => {
-      db = await target.create();
-    });
-
-    afterAll(async () => {
-      for (const stores of open) await stores.close();
-      await db?.drop();
-    });
-
     /** Stores and a ledger on a table prefix of the test's own. */
-    async function scope(
-      prefix: string,
-      probe?: StoreProbe,
-    ): Promise<{ scoped: SqlDatabase; stores: Stores; ledger: Ledger }> {
-      const scoped = db.scoped(prefix);
-      const ledger = Ledger.on(scoped);
-      for (const statement of ledger.ddl()) await scoped.query(statement);
-      const stores = await openStores(
-        scoped.place,
-        probe === undefined ? {} : { stateStore: probedStateStore(probe) },
-      );
-      open.push(stores);
-      return { scoped, stores, ledger };
-    }
+    const scope = ledgerScopes(target);
 
     it('handles 2,000 events from 8 concurrent writers exactly once, in sequence order, while they are written', async () => {
       const { scoped, stores, ledger } = await scope('order_');

@@ -15,7 +15,7 @@ import {
 } from '../../src';
 import { scopeWith } from '../consumers/support';
 import { describeWithService } from '../support/services';
-import { databases, openStores, type SqlDatabase, type Stores } from './databases';
+import { databases, type SqlDatabase, type Stores } from './databases';
 import {
   depositedEvent,
   diffLedger,
@@ -27,6 +27,7 @@ import {
   diffLedgerWithStore,
   NO_DIFFERENCES,
 } from './ledger';
+import { ledgerScopes } from './scopes';
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -51,22 +52,8 @@ async function caughtUp(
 
 for (const target of databases) {
   describeWithService(target.service, target.url)(`connection loss on ${target.service}`, () => {
-    let db: SqlDatabase;
-
-    beforeAll(async () => {
-      db = await target.create();
-    });
-
-    afterAll(async () => {
-      await db?.drop();
-    });
-
     /** A table prefix of the test's own: its stores' tables and its ledger. */
-    async function scope(prefix: string): Promise<{ scoped: SqlDatabase; stores: Stores }> {
-      const scoped = db.scoped(prefix);
-      for (const statement of Ledger.on(scoped).ddl()) await scoped.query(statement);
-      return { scoped, stores: await openStores(scoped.place, { poolSize: 4 }) };
-    }
+    const scope = ledgerScopes(target, { poolSize: 4 });
 
     async function startBundle(
       scoped: SqlDatabase,
@@ -114,7 +101,7 @@ for (const target of databases) {
         const killer = async (): Promise<void> => {
           for (let k = 0; k < 10; k++) {
             await sleep(randomInt(80, 200));
-            kills.push(await db.killStoreConnections());
+            kills.push(await scoped.killStoreConnections());
           }
           writing = false;
         };
@@ -160,7 +147,7 @@ for (const target of databases) {
             // The connection dies between two statements: the driver then fails the next query with
             // an error that has no SQLSTATE (pg: "Client has encountered a connection error...",
             // mysql2: "Can't add new command when connection is in closed state").
-            await db.killConnectionOf(client);
+            await scoped.killConnectionOf(client);
           },
         },
         errors,
