@@ -20,10 +20,10 @@ export {
   View,
 } from './messages/payloads';
 export { Message, CommandMessage, QueryMessage, EventMessage, PublishedEvent } from './messages/messages';
-export { Metadata, MetadataKeys } from './messages/metadata';
+export { Metadata, MetadataKeys, defaultPropagatedMetadataKeys } from './messages/metadata';
 export { PayloadRegistry } from './messages/payloadRegistry';
-export { AggregateState } from './aggregate/aggregateState';
-export { SagaState } from './saga/sagaState';
+export { AggregateState } from './model/aggregateState';
+export { SagaState } from './model/sagaState';
 
 // Decorators
 export {
@@ -55,16 +55,27 @@ export {
 export { PayloadName } from './decorators/payload';
 
 // Bundle and gateways
-export { EventoBundle } from './bundle/eventoBundle';
+export { EventoBundle, type UntilIdleOptions } from './bundle/eventoBundle';
 export { EventoBundleBuilder } from './bundle/eventoBundleBuilder';
 export { CommandGateway, type SendOptions } from './gateway/commandGateway';
 export { QueryGateway } from './gateway/queryGateway';
 export { ComponentRegistry } from './registry/componentRegistry';
+
+// The handling pipeline: interceptors and diagnostics channels
+export type { HandlerCall } from './handling/handlerCall';
+export type {
+  HandlerInterceptor,
+  HandlerInterceptorFn,
+  HandlerInterceptorOptions,
+} from './handling/handlerInterceptor';
+export type { Dispatch, DispatchInterceptor, DispatchInterceptorFn } from './gateway/dispatchInterceptor';
+export { EventoChannels, type EventoChannelName } from './diagnostics/channels';
+export type { ComponentKind, HandlerKind } from './internal/reflection';
 export type { ComponentDescriptor, HandlerDescriptor } from './registry/descriptors';
 
 // Consumers
-export { ProjectorStatus } from './consumers/projectorStatus';
-export { StoreTransaction } from './consumers/storeTransaction';
+export { ProjectorStatus } from './model/projectorStatus';
+export { StoreTransaction } from './model/storeTransaction';
 export { consumerId } from './consumers/consumerId';
 export { isTransient } from './consumers/failures';
 export type { ConsumerReport, DeadEventView } from './consumers/consumerSupervisor';

@@ -1,4 +1,4 @@
-import type { AggregateState } from './aggregateState';
+import type { AggregateState } from '../model/aggregateState';
 
 /** An aggregate's state as the last successful command left it. */
 export interface CachedAggregate {

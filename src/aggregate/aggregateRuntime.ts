@@ -2,29 +2,31 @@ import { ConcurrencyError, HandlerReturnError } from '../errors';
 import { KeyedMutex } from '../internal/keyedMutex';
 import { describe } from '../internal/types';
 import { eventToAppend, publishedEvent } from '../messages/eventRecords';
-import { callInFlowOf, isThenable } from '../messages/flow';
+import { isThenable } from '../messages/flow';
 import { EventMessage, type CommandMessage } from '../messages/messages';
 import { Metadata } from '../messages/metadata';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
 import type { DomainEvent } from '../messages/payloads';
 import type { ComponentDescriptor, HandlerDescriptor } from '../registry/descriptors';
+import type { HandlingPipeline } from '../handling/handlingPipeline';
 import type { InvocationContext } from '../registry/invocationContext';
-import { invoke } from '../registry/invoke';
 import type { EventStore, EventToAppend } from '../stores/eventStore';
 import { AggregateCache } from './aggregateCache';
 import { aggregateIdOf, checkEvents, checkLifecycle } from './commandRules';
-import { AggregateState } from './aggregateState';
+import { AggregateState } from '../model/aggregateState';
 
 /** What the runtime needs from the bundle. */
 export interface AggregateRuntimeDeps {
   readonly eventStore: EventStore;
   readonly payloads: PayloadRegistry;
   readonly gateways: Pick<InvocationContext, 'commandGateway' | 'queryGateway'>;
+  /** Calls the handlers. */
+  readonly pipeline: HandlingPipeline;
   /** Times a command is decided again after a ConcurrencyError from another writer. */
   readonly conflictRetries: number;
   /** Aggregate states kept between commands, unless `@Aggregate({ cacheSize })` says otherwise. */
   readonly cacheSize: number;
-  readonly onSnapshotError?: (error: unknown) => void;
+  readonly onSnapshotError?: (error: unknown, aggregateId: string) => void;
 }
 
 /** What a command decided: the handler's result, its events (as payloads and as records to append), the new state. */
@@ -121,7 +123,7 @@ export class AggregateRuntime {
       );
     }
     const { commandGateway, queryGateway } = this.deps.gateways;
-    const result = invokeNow(this.instance, handler, message.payload, {
+    const result = this.deps.pipeline.call(this.instance, handler, message.payload, {
       commandGateway,
       queryGateway,
       message,
@@ -169,7 +171,7 @@ export class AggregateRuntime {
     now: Date,
   ): Promise<Decision> {
     checkLifecycle(handler, aggregateId, loaded.version, loaded.state);
-    const result = await invoke(this.instance, handler, message.payload, {
+    const result = await this.deps.pipeline.call(this.instance, handler, message.payload, {
       ...this.deps.gateways,
       message,
       state: loaded.state,
@@ -232,25 +234,10 @@ export class AggregateRuntime {
       return true;
     } catch (error) {
       // The events are stored; a missing snapshot only costs a longer load next time.
-      this.deps.onSnapshotError?.(error);
+      this.deps.onSnapshotError?.(error, aggregateId);
       return false;
     }
   }
-}
-
-/**
- * `invoke` (registry/invoke.ts) without its promise: the handler's parameters filled, called in
- * the flow of the context's message; returns what the handler returned (a promise if it is async).
- */
-function invokeNow(
-  instance: object,
-  handler: HandlerDescriptor,
-  payload: unknown,
-  context: InvocationContext,
-): unknown {
-  const args: unknown[] = [payload];
-  for (const resolve of handler.params) args.push(resolve(context));
-  return callInFlowOf(context.message, instance, handler.method, args);
 }
 
 function backoff(attempt: number): Promise<void> {

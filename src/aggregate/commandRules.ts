@@ -4,7 +4,7 @@ import type { CommandMessage } from '../messages/messages';
 import { DomainEvent } from '../messages/payloads';
 import type { HandlerDescriptor } from '../registry/descriptors';
 import { alreadyInitialized, deleted, notInitialized } from './aggregateErrors';
-import type { AggregateState } from './aggregateState';
+import type { AggregateState } from '../model/aggregateState';
 
 /** The command's aggregate id; a domain command without one is an InvalidArgumentError. */
 export function aggregateIdOf(message: CommandMessage): string {

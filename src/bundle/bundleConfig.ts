@@ -1,5 +1,8 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { MessageBus } from '../bus/messageBus';
+import type { ErrorContext } from '../errors';
+import type { DispatchInterceptor, DispatchInterceptorFn } from '../gateway/dispatchInterceptor';
+import type { RegisteredHandlerInterceptor } from '../handling/handlerInterceptor';
 import type { Class } from '../internal/types';
 import type { ConsumerStateStore } from '../stores/consumerStateStore';
 import type { EventStore } from '../stores/eventStore';
@@ -23,6 +26,12 @@ export interface BundleConfig {
   defaultTimeoutMs: number;
   /** How long a consumer lease lasts unless renewed (renewed every third of it). Default 15,000. */
   leaseTtlMs: number;
+  /** Handler interceptors, in registration order. */
+  handlerInterceptors: RegisteredHandlerInterceptor[];
+  /** Dispatch interceptors, in registration order. */
+  dispatchInterceptors: (DispatchInterceptor | DispatchInterceptorFn)[];
+  /** Metadata keys a message sent while handling another takes over from it. */
+  propagatedMetadataKeys: readonly string[];
   /** Called with failures the framework handles itself (a consumer's retries, a failed snapshot). */
-  onError: (error: unknown, where: string) => void;
+  onError: (error: unknown, where: ErrorContext) => void;
 }

@@ -9,10 +9,15 @@ import type { ServiceRuntime } from '../service/serviceRuntime';
 
 type CommandRuntime = AggregateRuntime | ServiceRuntime;
 
-/** The bundle's face on the message bus: routes each message to its component's runtime by class. */
+/**
+ * The bundle's face on the message bus: routes each message to its component's runtime by class,
+ * and counts the commands it is running (`untilIdle()` waits for them).
+ */
 export class BundleEndpoint implements BusEndpoint {
   readonly commandNames: readonly string[];
   readonly queryNames: readonly string[];
+  private running = 0;
+  private drained: (() => void)[] = [];
 
   constructor(
     readonly bundleId: string,
@@ -25,13 +30,29 @@ export class BundleEndpoint implements BusEndpoint {
     this.queryNames = registry.queryNames();
   }
 
+  /** Commands being handled here now. */
+  get commandsInFlight(): number {
+    return this.running;
+  }
+
+  /** Resolves once no command is being handled here. */
+  untilNoCommandInFlight(): Promise<void> {
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drained.push(resolve));
+  }
+
   async handleCommand(message: CommandMessage): Promise<unknown> {
     const type = message.payload.constructor;
     const handler = this.registry.commandHandler(type);
     const runtime = this.commandRuntimes.get(handler?.component.type ?? type);
     if (handler === undefined || runtime === undefined)
       throw noHandler(this.bundleId, 'command', message.payloadName);
-    return runtime.handle(message, handler);
+    this.running++;
+    try {
+      return await runtime.handle(message, handler);
+    } finally {
+      if (--this.running === 0) for (const resolve of this.drained.splice(0)) resolve();
+    }
   }
 
   async handleQuery(message: QueryMessage): Promise<QueryResponse<unknown>> {

@@ -1,26 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import { AggregateRuntime } from '../aggregate/aggregateRuntime';
-import { InProcessMessageBus } from '../bus/inProcessMessageBus';
-import type { MessageBus } from '../bus/messageBus';
-import { ConsumerSupervisor, type ConsumerReport, type DeadEventView } from '../consumers/consumerSupervisor';
-import { BundleStateError, ConfigurationError, InvalidArgumentError } from '../errors';
-import { CommandGateway } from '../gateway/commandGateway';
-import { QueryGateway } from '../gateway/queryGateway';
+import { BundleStateError, InvalidArgumentError, TimeoutError } from '../errors';
+import type { CommandGateway } from '../gateway/commandGateway';
+import type { QueryGateway } from '../gateway/queryGateway';
 import type { ConcreteClass } from '../internal/types';
-import { ProjectionRuntime } from '../projection/projectionRuntime';
-import { ComponentRegistry } from '../registry/componentRegistry';
+import type { ConsumerReport, DeadEventView } from '../consumers/consumerSupervisor';
+import type { ComponentRegistry } from '../registry/componentRegistry';
 import type { ComponentDescriptor } from '../registry/descriptors';
-import { ServiceRuntime } from '../service/serviceRuntime';
 import type { ConsumerStateStore } from '../stores/consumerStateStore';
 import type { EventStore } from '../stores/eventStore';
-import { InMemoryConsumerStateStore } from '../stores/inMemoryConsumerStateStore';
-import { InMemoryEventStore } from '../stores/inMemoryEventStore';
+import type { DependencyContainer } from 'tsyringe';
+import { assembleBundle, type BundleParts } from './assembleBundle';
 import type { BundleConfig } from './bundleConfig';
-import { BundleEndpoint } from './bundleEndpoint';
 import { EventoBundleBuilder } from './eventoBundleBuilder';
-import { wrapInvocationHandlers } from './invokers';
-import { scanPackage } from './scanPackage';
+
+/** Options of `untilIdle`. */
+export interface UntilIdleOptions {
+  /** Reject with a TimeoutError naming every consumer still behind after this many ms; default: wait as long as it takes. */
+  timeoutMs?: number;
+}
 
 /**
  * A running set of components: it routes commands to aggregates and services, queries to
@@ -29,113 +25,43 @@ import { scanPackage } from './scanPackage';
  */
 export class EventoBundle {
   private stopped = false;
+  readonly bundleId: string;
+  readonly instanceId: string;
+  readonly commandGateway: CommandGateway;
+  readonly queryGateway: QueryGateway;
+  readonly eventStore: EventStore;
+  readonly consumerStateStore: ConsumerStateStore;
+  readonly registry: ComponentRegistry;
+  readonly container: DependencyContainer;
 
-  private constructor(
-    readonly bundleId: string,
-    readonly instanceId: string,
-    readonly commandGateway: CommandGateway,
-    readonly queryGateway: QueryGateway,
-    readonly eventStore: EventStore,
-    readonly consumerStateStore: ConsumerStateStore,
-    readonly registry: ComponentRegistry,
-    private readonly bus: MessageBus,
-    private readonly endpoint: BundleEndpoint,
-    private readonly supervisor: ConsumerSupervisor,
-    private readonly instances: ReadonlyMap<Function, object>,
-    readonly container: DependencyContainer,
-  ) {}
+  private constructor(private readonly parts: BundleParts) {
+    this.bundleId = parts.bundleId;
+    this.instanceId = parts.instanceId;
+    this.commandGateway = parts.commandGateway;
+    this.queryGateway = parts.queryGateway;
+    this.eventStore = parts.eventStore;
+    this.consumerStateStore = parts.consumerStateStore;
+    this.registry = parts.registry;
+    this.container = parts.container;
+  }
 
+  /** The builder: set the bundle id and components (and stores, bus, interceptors...), then `start()`. */
   static builder(): EventoBundleBuilder {
-    return new EventoBundleBuilder();
+    return new EventoBundleBuilder((config) => EventoBundle.start(config));
   }
 
   /** Use `EventoBundle.builder()...start()`. */
   static async start(config: BundleConfig): Promise<EventoBundle> {
-    const classes = [...config.components];
-    for (const dir of config.basePackages) classes.push(...(await scanPackage(dir)));
-    const registry = new ComponentRegistry(classes, config.payloads);
-    const instanceId = config.instanceId ?? randomUUID();
-    const eventStore = config.eventStore ?? new InMemoryEventStore();
-    const stateStore = config.consumerStateStore ?? new InMemoryConsumerStateStore();
-    const bus = config.messageBus ?? new InProcessMessageBus();
-    const commandGateway = new CommandGateway(bus, registry.payloads, config.defaultTimeoutMs);
-    const queryGateway = new QueryGateway(bus, registry.payloads, config.defaultTimeoutMs);
-    const gateways = { commandGateway, queryGateway };
-
-    const container = (config.container ?? rootContainer).createChildContainer();
-    container.registerInstance(CommandGateway, commandGateway);
-    container.registerInstance(QueryGateway, queryGateway);
-    const instances = new Map<Function, object>();
-    for (const component of registry.components)
-      instances.set(component.type, construct(container, component));
-
-    const commandRuntimes = new Map<Function, AggregateRuntime | ServiceRuntime>();
-    const queryRuntimes = new Map<Function, ProjectionRuntime>();
-    const onSnapshotError = (error: unknown): void => config.onError(error, 'snapshot');
-    const supervisor = new ConsumerSupervisor(
-      {
-        bundleId: config.bundleId,
-        owner: `${config.bundleId}:${instanceId}`,
-        leaseTtlMs: config.leaseTtlMs,
-        onError: (e, id) => config.onError(e, `consumer ${id}`),
-      },
-      eventStore,
-      stateStore,
-      { payloads: registry.payloads, gateways },
-    );
-    for (const component of registry.components) {
-      const instance = instances.get(component.type) as object;
-      const deps = { eventStore, payloads: registry.payloads, gateways };
-      if (component.kind === 'aggregate') {
-        commandRuntimes.set(
-          component.type,
-          new AggregateRuntime(component, instance, {
-            ...deps,
-            conflictRetries: config.commandConflictRetries,
-            cacheSize: config.aggregateCacheSize,
-            onSnapshotError,
-          }),
-        );
-      } else if (component.kind === 'service') {
-        commandRuntimes.set(component.type, new ServiceRuntime(component, instance, deps));
-      } else if (component.kind === 'projection') {
-        queryRuntimes.set(component.type, new ProjectionRuntime(component, instance, gateways));
-      } else if (component.kind === 'invoker') {
-        wrapInvocationHandlers(component.type, instance);
-      } else {
-        supervisor.add(component, instance);
-      }
-    }
-    const endpoint = new BundleEndpoint(
-      config.bundleId,
-      instanceId,
-      registry,
-      commandRuntimes,
-      queryRuntimes,
-    );
-    await bus.bind(endpoint);
-    const bundle = new EventoBundle(
-      config.bundleId,
-      instanceId,
-      commandGateway,
-      queryGateway,
-      eventStore,
-      stateStore,
-      registry,
-      bus,
-      endpoint,
-      supervisor,
-      instances,
-      container,
-    );
+    const parts = await assembleBundle(config);
+    const bundle = new EventoBundle(parts);
     const waitFor = new Set(
-      registry
+      parts.registry
         .ofKind('projector')
         .filter((p) => p.options.waitForHeadReached === true)
         .map((p) => p.name),
     );
     try {
-      await supervisor.start((runner) => waitFor.has(runner.config.componentName));
+      await parts.supervisor.start((runner) => waitFor.has(runner.config.componentName));
     } catch (error) {
       await bundle.stop();
       throw error;
@@ -146,7 +72,7 @@ export class EventoBundle {
   /** The instance of an `@Invoker` class, built by the bundle's container. */
   getInvoker<T>(type: ConcreteClass<T>): T {
     this.checkRunning('getInvoker');
-    const instance = this.instances.get(type);
+    const instance = this.parts.instances.get(type);
     const kind = registryKind(this.registry.components, type);
     if (instance === undefined || kind !== 'invoker') {
       throw new InvalidArgumentError(
@@ -156,35 +82,77 @@ export class EventoBundle {
     return instance as T;
   }
 
-  /** Resolves when every consumer running here has handled every event appended so far. */
-  async untilIdle(): Promise<void> {
+  /**
+   * Resolves once the bundle is idle: no command is being handled here, and every consumer
+   * running here has handled every event, including those appended meanwhile by handlers reacting
+   * to earlier ones (a saga's commands, and what their events set off). With `timeoutMs`, rejects
+   * after it with a TimeoutError naming each consumer still behind, its offset and the head.
+   */
+  async untilIdle(options: UntilIdleOptions = {}): Promise<void> {
     this.checkRunning('untilIdle');
-    await this.supervisor.untilIdle();
+    const settled = this.settle();
+    const { timeoutMs } = options;
+    if (timeoutMs === undefined) return settled;
+    settled.catch(() => undefined); // after a timeout, nobody awaits it any more
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    try {
+      if ((await Promise.race([settled, timedOut])) === 'timeout') throw await this.idleTimeout(timeoutMs);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async settle(): Promise<void> {
+    const { endpoint, eventStore, supervisor } = this.parts;
+    for (;;) {
+      await endpoint.untilNoCommandInFlight();
+      const head = await eventStore.headSequence();
+      await supervisor.untilCaughtUp(head);
+      if (this.stopped) return;
+      if (endpoint.commandsInFlight === 0 && (await eventStore.headSequence()) === head) return;
+    }
+  }
+
+  private async idleTimeout(timeoutMs: number): Promise<TimeoutError> {
+    const reports = await this.consumers();
+    const behind = reports.filter((r) => r.running && r.lag > 0);
+    const head = await this.parts.eventStore.headSequence();
+    const described = behind.map(
+      (r) => `${r.consumerId} at offset ${r.offset} of ${head}${r.error === null ? '' : ` (failing: ${r.error.message})`}`,
+    );
+    const commands = this.parts.endpoint.commandsInFlight;
+    if (commands > 0) described.push(`${commands} command(s) still being handled`);
+    return new TimeoutError(
+      `untilIdle() timed out after ${timeoutMs} ms: ${described.join('; ') || 'work was still arriving'}. ` +
+        'Look at the failing handler in bundle.consumers(), or allow more time.',
+      { context: { timeoutMs, head, behind: behind.map((r) => ({ consumerId: r.consumerId, offset: r.offset })) } },
+    );
   }
 
   /** Each consumer's id, offset, lag, error state and dead event count. */
   consumers(): Promise<ConsumerReport[]> {
-    return this.supervisor.report();
+    return this.parts.supervisor.report();
   }
 
   /** The dead events of a consumer, oldest first. */
   deadEvents(consumerId: string): Promise<DeadEventView[]> {
-    return this.supervisor.deadEvents(consumerId);
+    return this.parts.supervisor.deadEvents(consumerId);
   }
 
   /** Handles a dead event again: removed on success, kept with the new error on failure (and rethrown). */
   retryDeadEvent(consumerId: string, sequenceNumber: number): Promise<void> {
-    return this.supervisor.retryDeadEvent(consumerId, sequenceNumber);
+    return this.parts.supervisor.retryDeadEvent(consumerId, sequenceNumber);
   }
 
   /** Removes a dead event without handling it. */
   deleteDeadEvent(consumerId: string, sequenceNumber: number): Promise<void> {
-    return this.supervisor.deleteDeadEvent(consumerId, sequenceNumber);
+    return this.parts.supervisor.deleteDeadEvent(consumerId, sequenceNumber);
   }
 
   /** Pauses (false) or resumes (true) a consumer, in every instance of the bundle. */
   setConsumerEnabled(consumerId: string, enabled: boolean): Promise<void> {
-    return this.supervisor.setEnabled(consumerId, enabled);
+    return this.parts.supervisor.setEnabled(consumerId, enabled);
   }
 
   /**
@@ -194,8 +162,8 @@ export class EventoBundle {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await this.bus.unbind(this.endpoint);
-    await this.supervisor.stop();
+    await this.parts.bus.unbind(this.parts.endpoint);
+    await this.parts.supervisor.stop();
   }
 
   private checkRunning(what: string): void {
@@ -203,18 +171,6 @@ export class EventoBundle {
       throw new BundleStateError(
         `${what}() on bundle '${this.bundleId}', which is stopped; start a new bundle.`,
       );
-  }
-}
-
-function construct(container: DependencyContainer, component: ComponentDescriptor): object {
-  try {
-    return container.resolve(component.type) as object;
-  } catch (cause) {
-    throw new ConfigurationError(
-      `Cannot construct ${component.name}: ${(cause as Error).message}. Register its constructor's dependencies in the container given to setContainer(), ` +
-        'or give them injectable classes.',
-      { cause, context: { component: component.name } },
-    );
   }
 }
 

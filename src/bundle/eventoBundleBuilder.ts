@@ -1,15 +1,26 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { MessageBus } from '../bus/messageBus';
-import { ConfigurationError } from '../errors';
+import { ConfigurationError, describeErrorContext, type ErrorContext } from '../errors';
+import type { DispatchInterceptor, DispatchInterceptorFn } from '../gateway/dispatchInterceptor';
+import {
+  handlerInterceptorFn,
+  type HandlerInterceptor,
+  type HandlerInterceptorFn,
+  type HandlerInterceptorOptions,
+} from '../handling/handlerInterceptor';
 import type { Class } from '../internal/types';
+import { defaultPropagatedMetadataKeys } from '../messages/metadata';
 import type { ConsumerStateStore } from '../stores/consumerStateStore';
 import type { EventStore } from '../stores/eventStore';
 import type { BundleConfig } from './bundleConfig';
-import { EventoBundle } from './eventoBundle';
+import type { EventoBundle } from './eventoBundle';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9.-]{0,99}$/;
 
-/** Collects a bundle's settings; `start()` validates them, builds the bundle and starts it. */
+/**
+ * Collects a bundle's settings; `start()` validates them, builds the bundle and starts it. Get one
+ * from `EventoBundle.builder()`.
+ */
 export class EventoBundleBuilder {
   private readonly config: BundleConfig = {
     bundleId: '',
@@ -25,8 +36,14 @@ export class EventoBundleBuilder {
     aggregateCacheSize: 10_000,
     defaultTimeoutMs: 30_000,
     leaseTtlMs: 15_000,
-    onError: (error, where) => console.error(`[evento] ${where}:`, error),
+    handlerInterceptors: [],
+    dispatchInterceptors: [],
+    propagatedMetadataKeys: defaultPropagatedMetadataKeys,
+    onError: (error, where) => console.error(`[evento] ${describeErrorContext(where)}:`, error),
   };
+
+  /** Use `EventoBundle.builder()`; `starter` starts a bundle from the collected settings. */
+  constructor(private readonly starter: (config: BundleConfig) => Promise<EventoBundle>) {}
 
   /** The bundle's name: part of every consumer id, and what the message bus knows it by. Required. */
   setBundleId(bundleId: string): this {
@@ -110,10 +127,58 @@ export class EventoBundleBuilder {
     return this;
   }
 
-  /** Where failures the framework handles itself are reported; default console.error. */
-  setErrorHandler(onError: (error: unknown, where: string) => void): this {
-    this.config.onError = onError;
+  /**
+   * Wraps every handler call of the given component kinds (default all) in `interceptor`: work
+   * before and after, the result or the error, or refusing the call. Interceptors run in
+   * registration order, the first outermost. See docs/architecture.md.
+   */
+  addHandlerInterceptor(
+    interceptor: HandlerInterceptor | HandlerInterceptorFn,
+    options: HandlerInterceptorOptions = {},
+  ): this {
+    this.config.handlerInterceptors.push({
+      intercept: handlerInterceptorFn(interceptor),
+      components: options.components === undefined ? undefined : [...options.components],
+    });
     return this;
+  }
+
+  /**
+   * Runs `interceptor` on every command and query this bundle's gateways send, in registration
+   * order: it may add metadata (`next(extra)`), observe the result, or refuse the message by throwing.
+   */
+  addDispatchInterceptor(interceptor: DispatchInterceptor | DispatchInterceptorFn): this {
+    this.config.dispatchInterceptors.push(interceptor);
+    return this;
+  }
+
+  /**
+   * The metadata keys a command or query sent while handling a message takes over from it (events
+   * carry all of their command's keys). Default: correlationId, traceparent, tracestate, baggage,
+   * sentry-trace. The correlation id always travels.
+   */
+  setPropagatedMetadataKeys(keys: readonly string[]): this {
+    if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string' || k === '')) {
+      throw new ConfigurationError(
+        `setPropagatedMetadataKeys(${JSON.stringify(keys)}): pass an array of metadata key names (non-empty strings).`,
+      );
+    }
+    this.config.propagatedMetadataKeys = [...new Set(keys)];
+    return this;
+  }
+
+  /**
+   * Where failures the framework handles itself are reported (a consumer's handler failing before
+   * its retries, a lost lease, a failed snapshot), with where they happened; default console.error.
+   */
+  onError(handler: (error: unknown, where: ErrorContext) => void): this {
+    this.config.onError = handler;
+    return this;
+  }
+
+  /** The same as {@link onError}. */
+  setErrorHandler(handler: (error: unknown, where: ErrorContext) => void): this {
+    return this.onError(handler);
   }
 
   /** Validates the settings and components, starts the bundle, and resolves once it runs. */
@@ -128,7 +193,7 @@ export class EventoBundleBuilder {
         `Bundle '${this.config.bundleId}' has no components: pass them with setComponents([...]) or setBasePackage(dir).`,
       );
     }
-    return EventoBundle.start({ ...this.config, components: [...this.config.components] });
+    return this.starter({ ...this.config, components: [...this.config.components] });
   }
 }
 

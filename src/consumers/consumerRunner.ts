@@ -1,4 +1,5 @@
-import { ConcurrencyError, LeaseLostError } from '../errors';
+import { EventoChannels, traced } from '../diagnostics/channels';
+import { ConcurrencyError, LeaseLostError, type ErrorContext } from '../errors';
 import { KeyedMutex } from '../internal/keyedMutex';
 import type { ComponentKind } from '../internal/reflection';
 import type {
@@ -26,7 +27,8 @@ export interface ConsumerRunnerConfig {
   readonly leaseTtlMs: number;
   /** Run handlers inside the commit's transaction (projectors). */
   readonly transactional: boolean;
-  readonly onError: (error: unknown, consumerId: string) => void;
+  /** Reports a failure the runner handles itself; `where` lacks only the bundle id. */
+  readonly onError: (error: unknown, where: Omit<ErrorContext, 'bundleId'>) => void;
 }
 
 /** A handler's failure, told apart from the store's own failures. */
@@ -108,7 +110,7 @@ export class ConsumerRunner {
       this.leaseHeld = false;
       await this.stateStore
         .releaseLease(this.id, this.config.owner)
-        .catch((e: unknown) => this.config.onError(e, this.id));
+        .catch((e: unknown) => this.report(e, 'lease'));
     }
   }
 
@@ -142,7 +144,7 @@ export class ConsumerRunner {
         );
       }
       try {
-        await this.commitEvents([dead.event], this.offset, true, {
+        await this.commitEvents([dead.event], this.offset, true, dead.retries + 2, {
           deadEventRemovals: [dead.event.sequenceNumber],
         });
       } catch (error) {
@@ -179,7 +181,7 @@ export class ConsumerRunner {
       // Another instance may have paused or resumed the consumer: pick that up within a renewal.
       this.stale = true;
     } catch (error) {
-      this.config.onError(error, this.id);
+      this.report(error, 'lease');
     }
   }
 
@@ -208,7 +210,11 @@ export class ConsumerRunner {
         const reachedHead = batch.length < this.config.batchSize;
         const complete =
           batch.length === 0 ||
-          (await this.commits.run('commit', () => this.processBatch(batch, reachedHead)));
+          (await this.commits.run('commit', () =>
+            traced(EventoChannels.consumerBatch, () => this.batchContext(batch), () =>
+              this.processBatch(batch, reachedHead),
+            ),
+          ));
         failures = 0;
         // In memory a whole catch-up could run on microtasks alone: let timers and I/O in between batches.
         if (batch.length > 0) await new Promise((resolve) => setImmediate(resolve));
@@ -221,7 +227,7 @@ export class ConsumerRunner {
         if (error instanceof LeaseLostError || error instanceof ConcurrencyError) {
           this.leaseHeld = false;
         } else {
-          this.config.onError(error, this.id);
+          this.report(error, 'consumer');
         }
         await this.pause(backoffMs(failures++, 100));
       }
@@ -265,7 +271,7 @@ export class ConsumerRunner {
     }
     if (this.config.transactional && this.stateStore.atomicWork === true && relevant.length > 1) {
       try {
-        await this.commitEvents(relevant, last.sequenceNumber, headReached);
+        await this.commitEvents(relevant, last.sequenceNumber, headReached, 1);
         return true;
       } catch (error) {
         if (!(error instanceof HandlerFailure)) throw error;
@@ -285,12 +291,12 @@ export class ConsumerRunner {
     let transientFailures = 0;
     for (;;) {
       try {
-        await this.commitEvents([event], event.sequenceNumber, headReached);
+        await this.commitEvents([event], event.sequenceNumber, headReached, failures + transientFailures + 1);
         return true;
       } catch (error) {
         if (!(error instanceof HandlerFailure)) throw error;
         const cause = error.cause;
-        await this.recordError(cause);
+        await this.recordError(cause, event, failures + transientFailures + 1);
         if (isTransient(cause)) {
           await this.pause(backoffMs(transientFailures++, 100));
         } else {
@@ -321,13 +327,15 @@ export class ConsumerRunner {
     events: readonly StoredEvent[],
     offset: number,
     headReached: boolean,
+    attempt: number,
     extra: Partial<ConsumerCommit> = {},
   ): Promise<void> {
     const handle = async (transaction: unknown): Promise<ProcessedEvent[]> => {
       const changes: ProcessedEvent[] = [];
+      const step = { consumerId: this.id, attempt, headReached, transaction };
       for (const event of events) {
         try {
-          changes.push(await this.processor.process(event, { headReached, transaction }));
+          changes.push(await this.processor.process(event, step));
         } catch (error) {
           throw new HandlerFailure(error);
         }
@@ -366,7 +374,7 @@ export class ConsumerRunner {
     this.adopt(await this.stateStore.commit(commit, work));
   }
 
-  private async recordError(cause: unknown): Promise<void> {
+  private async recordError(cause: unknown, event: StoredEvent, attempt: number): Promise<void> {
     const now = new Date();
     this.errorState = {
       since: this.errorState?.since ?? now,
@@ -374,10 +382,31 @@ export class ConsumerRunner {
       count: (this.errorState?.count ?? 0) + 1,
       message: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
     };
-    this.config.onError(cause, this.id);
-    await this.stateStore
-      .setError(this.id, this.errorState)
-      .catch((e: unknown) => this.config.onError(e, this.id));
+    this.config.onError(cause, {
+      kind: 'handler',
+      component: this.config.componentName,
+      consumerId: this.id,
+      sequenceNumber: event.sequenceNumber,
+      payloadName: event.eventName,
+      aggregateId: event.aggregateId,
+      attempt,
+    });
+    await this.stateStore.setError(this.id, this.errorState).catch((e: unknown) => this.report(e, 'consumer'));
+  }
+
+  private report(error: unknown, kind: 'consumer' | 'lease'): void {
+    this.config.onError(error, { kind, component: this.config.componentName, consumerId: this.id });
+  }
+
+  private batchContext(batch: readonly StoredEvent[]): object {
+    return {
+      consumerId: this.id,
+      component: this.config.componentName,
+      owner: this.config.owner,
+      firstSequence: batch[0]?.sequenceNumber,
+      lastSequence: batch[batch.length - 1]?.sequenceNumber,
+      size: batch.length,
+    };
   }
 
   /** Sleeps `ms`, or less if the consumer is being stopped. */

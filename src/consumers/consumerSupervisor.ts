@@ -1,14 +1,13 @@
-import { ConsumerNotFoundError, DeadEventNotFoundError } from '../errors';
+import { ConsumerNotFoundError, DeadEventNotFoundError, type ErrorContext } from '../errors';
 import { publishedEvent } from '../messages/eventRecords';
 import type { PublishedEvent } from '../messages/messages';
+import type { PayloadRegistry } from '../messages/payloadRegistry';
 import type { ComponentDescriptor } from '../registry/descriptors';
 import type { ConsumerErrorState, ConsumerStateStore, DeadEvent } from '../stores/consumerStateStore';
 import type { EventStore } from '../stores/eventStore';
 import { consumerId } from './consumerId';
 import { ConsumerRunner } from './consumerRunner';
 import type { EventProcessor } from './eventProcessor';
-import { HandlerProcessor, type ProcessorDeps } from './handlerProcessor';
-import { SagaProcessor } from './sagaProcessor';
 
 /** What `bundle.consumers()` reports for each consumer. */
 export interface ConsumerReport {
@@ -36,7 +35,7 @@ export interface SupervisorConfig {
   readonly bundleId: string;
   readonly owner: string;
   readonly leaseTtlMs: number;
-  readonly onError: (error: unknown, consumerId: string) => void;
+  readonly onError: (error: unknown, where: Omit<ErrorContext, 'bundleId'>) => void;
 }
 
 /** Creates, starts and stops the bundle's consumers, and answers for them. */
@@ -47,20 +46,17 @@ export class ConsumerSupervisor {
     private readonly config: SupervisorConfig,
     private readonly eventStore: EventStore,
     private readonly stateStore: ConsumerStateStore,
-    private readonly deps: ProcessorDeps,
+    private readonly payloads: PayloadRegistry,
   ) {}
 
-  add(descriptor: ComponentDescriptor, instance: object): void {
+  /** Adds the consumers (one per context) of a projector, saga or observer, run by `processor`. */
+  add(descriptor: ComponentDescriptor, processor: EventProcessor): void {
     const kind = descriptor.kind;
     if (kind !== 'projector' && kind !== 'saga' && kind !== 'observer') return;
     const options = descriptor.options;
     const version = typeof options.version === 'number' ? options.version : 1;
     const contexts =
       Array.isArray(options.contexts) && options.contexts.length > 0 ? (options.contexts as string[]) : ['*'];
-    const processor: EventProcessor =
-      kind === 'saga'
-        ? new SagaProcessor(descriptor, instance, this.deps, this.stateStore)
-        : new HandlerProcessor(descriptor, instance, this.deps);
     for (const context of contexts) {
       const id = consumerId(this.config.bundleId, descriptor.name, version, context);
       const runner = new ConsumerRunner(
@@ -101,9 +97,8 @@ export class ConsumerSupervisor {
     await Promise.all([...this.runners.values()].map((r) => r.stop()));
   }
 
-  /** Resolves when every consumer running here has handled every event appended so far. */
-  async untilIdle(): Promise<void> {
-    const head = await this.eventStore.headSequence();
+  /** Resolves when every consumer running here has handled every event up to `head`. */
+  async untilCaughtUp(head: number): Promise<void> {
     await Promise.all([...this.runners.values()].map((r) => r.untilCaughtUp(head)));
   }
 
@@ -137,7 +132,7 @@ export class ConsumerSupervisor {
   async deadEvents(id: string): Promise<DeadEventView[]> {
     this.runner(id);
     const dead = await this.stateStore.listDeadEvents(id);
-    return dead.map((d) => ({ ...d, message: publishedEvent(d.event, this.deps.payloads) }));
+    return dead.map((d) => ({ ...d, message: publishedEvent(d.event, this.payloads) }));
   }
 
   async retryDeadEvent(id: string, sequenceNumber: number): Promise<void> {

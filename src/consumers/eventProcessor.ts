@@ -12,6 +12,10 @@ export const nothingChanged: ProcessedEvent = Object.freeze({ sagaUpserts: [], s
 
 /** Facts about the step an event is handled in. */
 export interface StepContext {
+  /** The consumer handling it. */
+  readonly consumerId: string;
+  /** 1 for the first attempt at the event, then 2, 3... on retries. */
+  readonly attempt: number;
   /** The fetch that returned this event reached the head of the stream. */
   readonly headReached: boolean;
   /** The consumer state store's transaction handle, when the step runs in one. */

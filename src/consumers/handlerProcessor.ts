@@ -1,5 +1,6 @@
 import { publishedEvent } from '../messages/eventRecords';
-import { callInFlowOf, isThenable } from '../messages/flow';
+import type { HandlingPipeline } from '../handling/handlingPipeline';
+import { isThenable } from '../messages/flow';
 import type { PublishedEvent } from '../messages/messages';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
 import type { ComponentDescriptor, HandlerDescriptor } from '../registry/descriptors';
@@ -12,8 +13,8 @@ import {
   type RetryPolicy,
   type StepContext,
 } from './eventProcessor';
-import { ProjectorStatus } from './projectorStatus';
-import { StoreTransaction } from './storeTransaction';
+import { ProjectorStatus } from '../model/projectorStatus';
+import { StoreTransaction } from '../model/storeTransaction';
 
 const headReachedStatus = new ProjectorStatus(true);
 const replayingStatus = new ProjectorStatus(false);
@@ -22,6 +23,7 @@ const replayingStatus = new ProjectorStatus(false);
 export interface ProcessorDeps {
   readonly payloads: PayloadRegistry;
   readonly gateways: Pick<InvocationContext, 'commandGateway' | 'queryGateway'>;
+  readonly pipeline: HandlingPipeline;
 }
 
 /** Runs the `@EventHandler`s of a projector or an observer. */
@@ -60,10 +62,8 @@ export class HandlerProcessor implements EventProcessor {
     const message = this.revive(stored);
     const { commandGateway, queryGateway } = this.deps.gateways;
     const context = { commandGateway, queryGateway, message, resources: this.resourcesFor(step) };
-    // What `invoke` does, without its own promise: a catch-up handles every event this way.
-    const args: unknown[] = [message.payload];
-    for (const resolve of handler.params) args.push(resolve(context));
-    const result = callInFlowOf(message, this.instance, handler.method, args);
+    // No promise of the pipeline's own unless the handler is async: a catch-up handles every event this way.
+    const result = this.deps.pipeline.call(this.instance, handler, message.payload, context, step);
     if (isThenable(result)) await result;
     return nothingChanged;
   }

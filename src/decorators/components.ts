@@ -1,5 +1,5 @@
 import { injectable } from 'tsyringe';
-import type { AggregateState } from '../aggregate/aggregateState';
+import type { AggregateState } from '../model/aggregateState';
 import { defineComponent, type ComponentKind } from '../internal/reflection';
 import type { Class } from '../internal/types';
 

@@ -1,3 +1,4 @@
 export { ErrorCode } from './codes';
 export { EventoError, isRetriable, type EventoErrorOptions } from './eventoError';
 export * from './errors';
+export { describeErrorContext, type ErrorContext } from './errorContext';

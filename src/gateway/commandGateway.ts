@@ -1,33 +1,31 @@
-import type { MessageBus } from '../bus/messageBus';
 import { InvalidArgumentError } from '../errors';
 import { describe } from '../internal/types';
-import { currentMessage, metadataFor } from '../messages/flow';
-import { CommandMessage } from '../messages/messages';
 import type { Metadata } from '../messages/metadata';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
 import { Command } from '../messages/payloads';
-import { withTimeout } from './timeout';
+import type { Dispatcher } from './dispatcher';
 
-/** Options of one `send`. */
+/** Options of one `send` or `query`. */
 export interface SendOptions {
-  /** Milliseconds to wait for the handler; default 30,000. The handler may still complete after it. */
+  /** Milliseconds to wait for the handler; default the bundle's (30,000 unless set). The handler may still complete after it. */
   timeoutMs?: number;
 }
 
 /**
  * Sends commands to their handlers through the message bus. Inside a handler, the command inherits
- * the flow's correlation id and has the handled message as its cause.
+ * the flow's correlation id and trace keys, and has the handled message as its cause. Components
+ * get it injected (a handler parameter or a constructor parameter of type `CommandGateway`).
  */
 export class CommandGateway {
   constructor(
-    private readonly bus: MessageBus,
+    private readonly dispatcher: Dispatcher,
     private readonly payloads: PayloadRegistry,
-    private readonly defaultTimeoutMs = 30_000,
   ) {}
 
   /**
    * Sends `command` and resolves to what its handler returned: the produced event (or events) for
-   * an aggregate, a service event or nothing for a service. Rejects with the handler's own error.
+   * an aggregate, a service event or nothing for a service. Rejects with the handler's own error,
+   * or with a TimeoutError (the handler may still complete).
    */
   async send<R = unknown>(
     command: Command,
@@ -40,12 +38,6 @@ export class CommandGateway {
       );
     }
     const name = this.payloads.nameFor(command.constructor);
-    const message = new CommandMessage(command, name, metadataFor(metadata, currentMessage()), new Date());
-    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    return withTimeout(
-      this.bus.sendCommand(message, { timeoutMs }),
-      timeoutMs,
-      `Command ${name}`,
-    ) as Promise<R>;
+    return this.dispatcher.command(command, name, metadata, options.timeoutMs) as Promise<R>;
   }
 }

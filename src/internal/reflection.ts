@@ -8,8 +8,16 @@ import type { Class } from './types';
 export type ComponentKind =
   'aggregate' | 'service' | 'projection' | 'invoker' | 'projector' | 'saga' | 'observer';
 
+/** What a handler decorator declares; the registry tells an observer's `event` handlers apart as `observerEvent`. */
 export type HandlerKind =
-  'aggregateCommand' | 'eventSourcing' | 'command' | 'query' | 'invocation' | 'event' | 'sagaEvent';
+  | 'aggregateCommand'
+  | 'eventSourcing'
+  | 'command'
+  | 'query'
+  | 'invocation'
+  | 'event'
+  | 'observerEvent'
+  | 'sagaEvent';
 
 /** What a component decorator recorded. */
 export interface ComponentMetadata {

@@ -24,6 +24,16 @@ export function callInFlowOf(message: Message, instance: object, method: string,
   return storage.run(message, () => fn.apply(instance, args));
 }
 
+/** Calls `fn` on `thisArg` with `args` as handling `message`: returns what it returned, or throws what it threw. */
+export function applyInFlowOf(
+  message: Message,
+  fn: (...a: unknown[]) => unknown,
+  thisArg: unknown,
+  args: unknown[],
+): unknown {
+  return storage.run(message, () => fn.apply(thisArg, args));
+}
+
 /** True when `value` is a promise or another thenable. */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
@@ -39,14 +49,22 @@ export function currentMessage(): Message | undefined {
 }
 
 /**
- * Metadata for a new message: the caller's keys, a fresh message id, the cause's correlation id
- * (or the new message's own id when it starts a flow) and the cause's id as causation.
+ * Metadata for a new message: the `propagated` keys of the cause (the flow's trace context), the
+ * caller's keys over them, a fresh message id, the cause's correlation id (or the new message's
+ * own id when it starts a flow) and the cause's id as causation.
  */
 export function metadataFor(
   user: Metadata | Readonly<Record<string, string>> | undefined,
   cause?: Message,
+  propagated: readonly string[] = [],
 ): Metadata {
   const base = Metadata.from(user).toRecord();
+  if (cause !== undefined) {
+    for (const key of propagated) {
+      const value = cause.metadata.get(key);
+      if (value !== undefined && !Object.prototype.hasOwnProperty.call(base, key)) base[key] = value;
+    }
+  }
   const messageId = newMessageId();
   const correlationId = cause?.metadata.correlationId || base[MetadataKeys.correlationId] || messageId;
   const values: Record<string, string> = {

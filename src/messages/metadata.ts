@@ -8,6 +8,19 @@ export const MetadataKeys = {
 } as const;
 
 /**
+ * The metadata keys a message sent while handling another takes over from it, unless the
+ * builder's `setPropagatedMetadataKeys` says otherwise: the flow's correlation id and the W3C
+ * and Sentry trace context keys.
+ */
+export const defaultPropagatedMetadataKeys: readonly string[] = Object.freeze([
+  MetadataKeys.correlationId,
+  'traceparent',
+  'tracestate',
+  'baggage',
+  'sentry-trace',
+]);
+
+/**
  * A message's string map. The framework sets the message id, the correlation id (the same for a
  * whole flow) and the causation id (the message that caused this one); the rest is yours.
  * Instances are immutable: `with()` returns a copy.

@@ -2,8 +2,8 @@ import { HandlerReturnError } from '../errors';
 import type { QueryMessage } from '../messages/messages';
 import { Multiple, Single, type QueryResponse } from '../messages/payloads';
 import type { ComponentDescriptor, HandlerDescriptor } from '../registry/descriptors';
+import type { HandlingPipeline } from '../handling/handlingPipeline';
 import type { InvocationContext } from '../registry/invocationContext';
-import { invoke } from '../registry/invoke';
 
 /** Answers the queries of one projection. */
 export class ProjectionRuntime {
@@ -11,10 +11,14 @@ export class ProjectionRuntime {
     readonly descriptor: ComponentDescriptor,
     private readonly instance: object,
     private readonly gateways: Pick<InvocationContext, 'commandGateway' | 'queryGateway'>,
+    private readonly pipeline: HandlingPipeline,
   ) {}
 
   async handle(message: QueryMessage, handler: HandlerDescriptor): Promise<QueryResponse<unknown>> {
-    const result = await invoke(this.instance, handler, message.payload, { ...this.gateways, message });
+    const result = await this.pipeline.call(this.instance, handler, message.payload, {
+      ...this.gateways,
+      message,
+    });
     if (!(result instanceof Single) && !(result instanceof Multiple)) {
       throw new HandlerReturnError(
         `${this.descriptor.name}.${handler.method} returned ${result === null || typeof result !== 'object' ? String(result) : `an instance of ${result.constructor.name}`}; ` +

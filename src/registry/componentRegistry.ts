@@ -194,13 +194,16 @@ function readHandler(
     problems.push({ component: component.name, method: metadata.method, problem, fix });
     return undefined;
   };
-  const rules = handlerRules[metadata.kind];
   if (!allowedHandlers[component.kind].includes(metadata.kind)) {
+    const rules = handlerRules[metadata.kind];
     return report(
       `${rules.label} does not belong in a ${decoratorOf[component.kind]} component`,
       `move the method to a component that takes it, or use the handler decorator of ${decoratorOf[component.kind]}`,
     );
   }
+  // An observer's event handlers take what a projector's do, except the store's transaction.
+  const kind = component.kind === 'observer' && metadata.kind === 'event' ? 'observerEvent' : metadata.kind;
+  const rules = handlerRules[kind];
   const prototype = component.type.prototype as Record<string, unknown>;
   const method = prototype[metadata.method];
   if (typeof method !== 'function') return report('is not a method', `put ${rules.label} on a method`);
@@ -229,7 +232,7 @@ function readHandler(
       );
     }
     for (const [i, type] of (types ?? []).entries()) {
-      const plan = planParameter(metadata.kind, type, i + 1);
+      const plan = planParameter(kind, type, i + 1);
       if ('problem' in plan) return report(plan.problem, 'change the parameter type or remove the parameter');
       if (plan.stateClass !== undefined) stateClasses.add(plan.stateClass);
       params.push(plan.resolver);
@@ -247,7 +250,7 @@ function readHandler(
     );
   }
   return {
-    kind: metadata.kind,
+    kind,
     component,
     method: metadata.method,
     payload,

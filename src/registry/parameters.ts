@@ -1,6 +1,6 @@
-import { AggregateState } from '../aggregate/aggregateState';
-import { ProjectorStatus } from '../consumers/projectorStatus';
-import { StoreTransaction } from '../consumers/storeTransaction';
+import { AggregateState } from '../model/aggregateState';
+import { ProjectorStatus } from '../model/projectorStatus';
+import { StoreTransaction } from '../model/storeTransaction';
 import { CommandGateway } from '../gateway/commandGateway';
 import { QueryGateway } from '../gateway/queryGateway';
 import type { HandlerKind } from '../internal/reflection';
@@ -8,7 +8,7 @@ import { describe, isSubclassOf, type Class } from '../internal/types';
 import { CommandMessage, EventMessage, Message, PublishedEvent, QueryMessage } from '../messages/messages';
 import { Metadata } from '../messages/metadata';
 import { DomainCommand, DomainEvent, Event, Query, ServiceCommand } from '../messages/payloads';
-import { SagaState } from '../saga/sagaState';
+import { SagaState } from '../model/sagaState';
 import type { ParamResolver } from './invocationContext';
 
 /** What each handler kind takes. */
@@ -31,6 +31,7 @@ export const handlerRules: Readonly<Record<HandlerKind, HandlerRule>> = {
   query: rule(Query, QueryMessage, undefined, [], '@QueryHandler'),
   invocation: rule(undefined, Message, undefined, [], '@InvocationHandler'),
   event: rule(Event, PublishedEvent, undefined, [ProjectorStatus, StoreTransaction], '@EventHandler'),
+  observerEvent: rule(Event, PublishedEvent, undefined, [ProjectorStatus], '@EventHandler'),
   sagaEvent: rule(Event, PublishedEvent, SagaState, [], '@SagaEventHandler'),
 };
 
@@ -67,6 +68,13 @@ export function planParameter(kind: HandlerKind, type: unknown, index: number): 
     return { resolver: stateOf, stateClass: type as Class };
   const resource = rules.resources.find((r) => r === type);
   if (resource !== undefined) return { resolver: (c) => c.resources?.get(resource) };
+  if (kind === 'observerEvent' && type === StoreTransaction) {
+    return {
+      problem:
+        `parameter ${index + 1} is declared as StoreTransaction, but an @Observer runs outside the consumer state store's transaction ` +
+        '(its side effects happen at least once); write to your own connection, or make the component a @Projector to write a read model exactly once',
+    };
+  }
   const allowed = [
     rules.state === undefined
       ? undefined

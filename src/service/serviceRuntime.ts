@@ -6,8 +6,8 @@ import type { CommandMessage } from '../messages/messages';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
 import { ServiceEvent } from '../messages/payloads';
 import type { ComponentDescriptor, HandlerDescriptor } from '../registry/descriptors';
+import type { HandlingPipeline } from '../handling/handlingPipeline';
 import type { InvocationContext } from '../registry/invocationContext';
-import { invoke } from '../registry/invoke';
 import type { EventStore } from '../stores/eventStore';
 
 /** What the runtime needs from the bundle. */
@@ -15,6 +15,7 @@ export interface ServiceRuntimeDeps {
   readonly eventStore: EventStore;
   readonly payloads: PayloadRegistry;
   readonly gateways: Pick<InvocationContext, 'commandGateway' | 'queryGateway'>;
+  readonly pipeline: HandlingPipeline;
 }
 
 /**
@@ -37,7 +38,10 @@ export class ServiceRuntime {
   }
 
   private async run(message: CommandMessage, handler: HandlerDescriptor): Promise<unknown> {
-    const result = await invoke(this.instance, handler, message.payload, { ...this.deps.gateways, message });
+    const result = await this.deps.pipeline.call(this.instance, handler, message.payload, {
+      ...this.deps.gateways,
+      message,
+    });
     if (result === undefined || result === null) return undefined;
     const events = Array.isArray(result) ? (result as unknown[]) : [result];
     for (const event of events) {

@@ -1,4 +1,4 @@
-import type { AggregateState } from '../aggregate/aggregateState';
+import type { AggregateState } from '../model/aggregateState';
 import type { Command, DomainEvent } from '../messages/payloads';
 import type { AggregateOutcome } from './aggregateScenario';
 import {

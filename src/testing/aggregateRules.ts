@@ -1,5 +1,5 @@
 /** The fixture's own check of the state a command leaves. */
-import type { AggregateState } from '../aggregate/aggregateState';
+import type { AggregateState } from '../model/aggregateState';
 import type { DomainCommand } from '../messages/payloads';
 import type { HandlerDescriptor } from '../registry/descriptors';
 import { differences } from './assertions/equality';

@@ -4,8 +4,9 @@
  * fixture's clock. After each command it rebuilds the state from the stored events and compares
  * it with the state the command left, to catch state changed outside an @EventSourcingHandler.
  */
+import { HandlingPipeline } from '../handling/handlingPipeline';
 import { AggregateRuntime } from '../aggregate/aggregateRuntime';
-import type { AggregateState } from '../aggregate/aggregateState';
+import type { AggregateState } from '../model/aggregateState';
 import { InvalidArgumentError } from '../errors';
 import { metadataFor } from '../messages/flow';
 import { CommandMessage, PublishedEvent } from '../messages/messages';
@@ -109,6 +110,7 @@ class AggregateRun {
       eventStore: new InMemoryEventStore(),
       payloads: scenario.payloads,
       gateways: { commandGateway: gateways.commandGateway, queryGateway: gateways.queryGateway },
+      pipeline: new HandlingPipeline(),
       conflictRetries: 0,
       cacheSize: 0,
     });

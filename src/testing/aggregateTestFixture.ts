@@ -1,4 +1,4 @@
-import { AggregateState } from '../aggregate/aggregateState';
+import { AggregateState } from '../model/aggregateState';
 import { InvalidArgumentError } from '../errors';
 import { describe } from '../internal/types';
 import type { Metadata } from '../messages/metadata';

@@ -2,6 +2,7 @@
  * Runs one projector (or observer) scenario through the runtime's own HandlerProcessor, with the
  * ProjectorStatus and StoreTransaction the consumer would inject.
  */
+import { HandlingPipeline } from '../handling/handlingPipeline';
 import { HandlerProcessor } from '../consumers/handlerProcessor';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
 import type { ComponentDescriptor } from '../registry/descriptors';
@@ -47,10 +48,16 @@ export async function runProjectorScenario(scenario: ProjectorScenario): Promise
   const processor = new HandlerProcessor(descriptor, instance, {
     payloads,
     gateways: { commandGateway: gateways.commandGateway, queryGateway: gateways.queryGateway },
+    pipeline: new HandlingPipeline(),
   });
   const stream = new FixtureEventStream(payloads);
   const now = scenario.now ?? new Date();
-  const step = { headReached: scenario.headReached, transaction: scenario.transaction };
+  const step = {
+    consumerId: `fixture:${descriptor.name}`,
+    attempt: 1,
+    headReached: scenario.headReached,
+    transaction: scenario.transaction,
+  };
   const reads = (stored: StoredEvent): boolean =>
     consumes(descriptor.options.contexts, stored.context) && processor.handles(stored.eventName);
   const handle = async (stored: StoredEvent): Promise<void> => {

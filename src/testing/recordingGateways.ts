@@ -1,5 +1,6 @@
 import type { BusEndpoint, MessageBus } from '../bus/messageBus';
 import { NoHandlerError } from '../errors';
+import { defaultDispatchSettings, Dispatcher } from '../gateway/dispatcher';
 import { CommandGateway } from '../gateway/commandGateway';
 import { QueryGateway } from '../gateway/queryGateway';
 import type { CommandMessage, QueryMessage } from '../messages/messages';
@@ -36,8 +37,9 @@ export class RecordingGateways {
 
   constructor(payloads: PayloadRegistry = new PayloadRegistry()) {
     this.bus = new RecordingBus();
-    this.commandGateway = new CommandGateway(this.bus, payloads, 0);
-    this.queryGateway = new QueryGateway(this.bus, payloads, 0);
+    const dispatcher = new Dispatcher(this.bus, { ...defaultDispatchSettings, defaultTimeoutMs: 0 });
+    this.commandGateway = new CommandGateway(dispatcher, payloads);
+    this.queryGateway = new QueryGateway(dispatcher, payloads);
   }
 
   /** Stubs what commands of `type` (or a subclass) answer; the last stub for a class wins. */

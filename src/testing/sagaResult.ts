@@ -1,5 +1,5 @@
 import type { Command } from '../messages/payloads';
-import type { SagaState } from '../saga/sagaState';
+import type { SagaState } from '../model/sagaState';
 import {
   verifyDispatchedCommands,
   verifyException,

@@ -3,11 +3,12 @@
  * state returned or mutated, end) over an InMemoryConsumerStateStore, committing each event's
  * saga changes as the consumer would.
  */
-import { SagaProcessor } from '../consumers/sagaProcessor';
-import type { ProcessedEvent } from '../consumers/eventProcessor';
+import { HandlingPipeline } from '../handling/handlingPipeline';
+import { SagaProcessor } from '../saga/sagaProcessor';
+import type { ProcessedEvent, StepContext } from '../consumers/eventProcessor';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
 import type { ComponentDescriptor } from '../registry/descriptors';
-import type { SagaState } from '../saga/sagaState';
+import type { SagaState } from '../model/sagaState';
 import type { StoredEvent } from '../stores/eventStore';
 import { InMemoryConsumerStateStore } from '../stores/inMemoryConsumerStateStore';
 import type { ResourceSet } from './components';
@@ -115,7 +116,11 @@ class SagaConsumer {
     private readonly processor: SagaProcessor,
     private readonly store: InMemoryConsumerStateStore,
     private readonly consumerId: string,
-  ) {}
+  ) {
+    this.step = { consumerId, attempt: 1, headReached: true, transaction: undefined };
+  }
+
+  private readonly step: StepContext;
 
   static async start(
     descriptor: ComponentDescriptor,
@@ -130,6 +135,7 @@ class SagaConsumer {
       {
         payloads,
         gateways: { commandGateway: gateways.commandGateway, queryGateway: gateways.queryGateway },
+        pipeline: new HandlingPipeline(),
       },
       store,
     );
@@ -142,7 +148,7 @@ class SagaConsumer {
   /** Handles `stored` when the saga reads its context and has a handler for it, and commits what changed. */
   async handle(stored: StoredEvent): Promise<ProcessedEvent> {
     const relevant = this.reads(stored);
-    const processed = relevant ? await this.processor.process(stored) : { sagaUpserts: [], sagaDeletes: [] };
+    const processed = relevant ? await this.processor.process(stored, this.step) : { sagaUpserts: [], sagaDeletes: [] };
     const state = await this.store.commit({
       consumerId: this.consumerId,
       owner,

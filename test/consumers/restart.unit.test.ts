@@ -74,14 +74,16 @@ describe('consumer restarts and instances', () => {
 function crash(bundle: EventoBundle): void {
   const supervisor = (
     bundle as unknown as {
-      supervisor: {
-        runners: Map<
-          string,
-          { stopping: boolean; leaseHeld: boolean; renewTimer?: NodeJS.Timeout; wake: { notify(): void } }
-        >;
+      parts: {
+        supervisor: {
+          runners: Map<
+            string,
+            { stopping: boolean; leaseHeld: boolean; renewTimer?: NodeJS.Timeout; wake: { notify(): void } }
+          >;
+        };
       };
     }
-  ).supervisor;
+  ).parts.supervisor;
   for (const runner of supervisor.runners.values()) {
     runner.stopping = true;
     clearInterval(runner.renewTimer);

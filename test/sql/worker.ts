@@ -6,7 +6,7 @@
  * WorkerMessage). It exits when the parent goes away, so no test leaves one behind.
  */
 import 'reflect-metadata';
-import { EventoBundle } from '../../src';
+import { EventoBundle, describeErrorContext } from '../../src';
 import { scopeWith } from '../consumers/support';
 import { openStores, tableOf } from './databases';
 import { Ledger, ledgerProjectors } from './ledger';
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     .setConsumerStateStore(stores.stateStore)
     .setContainer(scopeWith(ledger))
     .setLeaseTtl(config.leaseTtlMs)
-    .setErrorHandler((error, where) => send({ type: 'error', where, message: describeError(error) }))
+    .setErrorHandler((error, where) => send({ type: "error", where: describeErrorContext(where), message: describeError(error) }))
     .start();
 
   process.on('message', (request: WorkerRequest) => {

@@ -1,4 +1,5 @@
 /** evento-ts on one aggregate with 10,000 events: loads and commands, with or without snapshots. */
+import { HandlingPipeline } from '../../../src/handling/handlingPipeline';
 import { AggregateRuntime } from '../../../src/aggregate/aggregateRuntime';
 import type { EventSpec } from '../../harness/bulk';
 import type { RunOutput, StoreKind, SystemRun } from '../../harness/types';
@@ -25,6 +26,7 @@ export async function eventoLong(
     gateways: { commandGateway: bundle.commandGateway, queryGateway: bundle.queryGateway },
     conflictRetries: 0,
     cacheSize: 0,
+    pipeline: new HandlingPipeline(),
   });
   const id = `${spec.idPrefix}0`;
   return {

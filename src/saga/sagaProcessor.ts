@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { HandlerReturnError } from '../errors';
 import { describe } from '../internal/types';
-import { invoke } from '../registry/invoke';
-import { SagaState } from '../saga/sagaState';
+import { SagaState } from '../model/sagaState';
 import type { ConsumerStateStore } from '../stores/consumerStateStore';
 import type { StoredEvent } from '../stores/eventStore';
-import { nothingChanged, type ProcessedEvent } from './eventProcessor';
-import { HandlerProcessor } from './handlerProcessor';
+import { nothingChanged, type ProcessedEvent, type StepContext } from '../consumers/eventProcessor';
+import { HandlerProcessor } from '../consumers/handlerProcessor';
 
 /**
  * Runs the `@SagaEventHandler`s of a saga: finds the instance by the event's association value,
@@ -23,7 +22,7 @@ export class SagaProcessor extends HandlerProcessor {
     super(descriptor, instance, deps);
   }
 
-  override async process(stored: StoredEvent): Promise<ProcessedEvent> {
+  override async process(stored: StoredEvent, step: StepContext): Promise<ProcessedEvent> {
     const handler = this.byName.get(stored.eventName);
     if (handler === undefined) return nothingChanged;
     const sagaName = this.descriptor.name;
@@ -43,11 +42,13 @@ export class SagaProcessor extends HandlerProcessor {
       found === undefined
         ? undefined
         : this.deps.payloads.deserialize<SagaState>(found.stateName, found.state);
-    const result = await invoke(this.instance, handler, message.payload, {
-      ...this.deps.gateways,
-      message,
-      state,
-    });
+    const result = await this.deps.pipeline.call(
+      this.instance,
+      handler,
+      message.payload,
+      { ...this.deps.gateways, message, state },
+      step,
+    );
     const next = result === undefined || result === null ? state : result;
     if (!(next instanceof SagaState)) {
       throw new HandlerReturnError(

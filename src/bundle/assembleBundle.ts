@@ -1,0 +1,154 @@
+/**
+ * How a bundle is put together from its configuration, step by step: read and validate the
+ * components, create the gateways and the handling pipeline, construct the components, give each
+ * its runtime, and offer the bundle's commands and queries on the bus. `EventoBundle.start` then
+ * starts the consumers.
+ */
+import { randomUUID } from 'node:crypto';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { AggregateRuntime } from '../aggregate/aggregateRuntime';
+import { InProcessMessageBus } from '../bus/inProcessMessageBus';
+import type { MessageBus } from '../bus/messageBus';
+import { ConsumerSupervisor } from '../consumers/consumerSupervisor';
+import { HandlerProcessor, type ProcessorDeps } from '../consumers/handlerProcessor';
+import { ConfigurationError, type ErrorContext } from '../errors';
+import { CommandGateway } from '../gateway/commandGateway';
+import { Dispatcher } from '../gateway/dispatcher';
+import { QueryGateway } from '../gateway/queryGateway';
+import { HandlingPipeline } from '../handling/handlingPipeline';
+import { ProjectionRuntime } from '../projection/projectionRuntime';
+import { ComponentRegistry } from '../registry/componentRegistry';
+import type { ComponentDescriptor } from '../registry/descriptors';
+import { SagaProcessor } from '../saga/sagaProcessor';
+import { ServiceRuntime } from '../service/serviceRuntime';
+import type { ConsumerStateStore } from '../stores/consumerStateStore';
+import type { EventStore } from '../stores/eventStore';
+import { InMemoryConsumerStateStore } from '../stores/inMemoryConsumerStateStore';
+import { InMemoryEventStore } from '../stores/inMemoryEventStore';
+import type { BundleConfig } from './bundleConfig';
+import { BundleEndpoint } from './bundleEndpoint';
+import { wrapInvocationHandlers } from './invokers';
+import { scanPackage } from './scanPackage';
+
+/** A bundle's parts, assembled and bound to the bus; its consumers not started yet. */
+export interface BundleParts {
+  readonly bundleId: string;
+  readonly instanceId: string;
+  readonly registry: ComponentRegistry;
+  readonly eventStore: EventStore;
+  readonly consumerStateStore: ConsumerStateStore;
+  readonly bus: MessageBus;
+  readonly commandGateway: CommandGateway;
+  readonly queryGateway: QueryGateway;
+  readonly container: DependencyContainer;
+  readonly instances: ReadonlyMap<Function, object>;
+  readonly endpoint: BundleEndpoint;
+  readonly supervisor: ConsumerSupervisor;
+}
+
+export async function assembleBundle(config: BundleConfig): Promise<BundleParts> {
+  // 1. The components, validated as a whole (every problem reported at once).
+  const classes = [...config.components];
+  for (const dir of config.basePackages) classes.push(...(await scanPackage(dir)));
+  const registry = new ComponentRegistry(classes, config.payloads);
+
+  // 2. Stores, bus, gateways and the handling pipeline.
+  const bundleId = config.bundleId;
+  const instanceId = config.instanceId ?? randomUUID();
+  const eventStore = config.eventStore ?? new InMemoryEventStore();
+  const consumerStateStore = config.consumerStateStore ?? new InMemoryConsumerStateStore();
+  const bus = config.messageBus ?? new InProcessMessageBus();
+  const dispatcher = new Dispatcher(bus, {
+    defaultTimeoutMs: config.defaultTimeoutMs,
+    interceptors: config.dispatchInterceptors,
+    propagatedKeys: config.propagatedMetadataKeys,
+  });
+  const commandGateway = new CommandGateway(dispatcher, registry.payloads);
+  const queryGateway = new QueryGateway(dispatcher, registry.payloads);
+  const gateways = { commandGateway, queryGateway };
+  const pipeline = new HandlingPipeline({ bundleId, instanceId }, config.handlerInterceptors);
+  const onError = (error: unknown, where: Omit<ErrorContext, 'bundleId'>): void =>
+    config.onError(error, { ...where, bundleId });
+
+  // 3. The component instances, from a child of the application's container.
+  const container = (config.container ?? rootContainer).createChildContainer();
+  container.registerInstance(CommandGateway, commandGateway);
+  container.registerInstance(QueryGateway, queryGateway);
+  const instances = new Map<Function, object>();
+  for (const component of registry.components) instances.set(component.type, construct(container, component));
+
+  // 4. A runtime for each component.
+  const supervisor = new ConsumerSupervisor(
+    { bundleId, owner: `${bundleId}:${instanceId}`, leaseTtlMs: config.leaseTtlMs, onError },
+    eventStore,
+    consumerStateStore,
+    registry.payloads,
+  );
+  const processorDeps: ProcessorDeps = { payloads: registry.payloads, gateways, pipeline };
+  const runtimeDeps = { eventStore, payloads: registry.payloads, gateways, pipeline };
+  const commandRuntimes = new Map<Function, AggregateRuntime | ServiceRuntime>();
+  const queryRuntimes = new Map<Function, ProjectionRuntime>();
+  for (const component of registry.components) {
+    const instance = instances.get(component.type) as object;
+    switch (component.kind) {
+      case 'aggregate':
+        commandRuntimes.set(
+          component.type,
+          new AggregateRuntime(component, instance, {
+            ...runtimeDeps,
+            conflictRetries: config.commandConflictRetries,
+            cacheSize: config.aggregateCacheSize,
+            onSnapshotError: (error, aggregateId) =>
+              onError(error, { kind: 'snapshot', component: component.name, aggregateId }),
+          }),
+        );
+        break;
+      case 'service':
+        commandRuntimes.set(component.type, new ServiceRuntime(component, instance, runtimeDeps));
+        break;
+      case 'projection':
+        queryRuntimes.set(component.type, new ProjectionRuntime(component, instance, gateways, pipeline));
+        break;
+      case 'invoker':
+        wrapInvocationHandlers(component, instance, pipeline);
+        break;
+      case 'saga':
+        supervisor.add(component, new SagaProcessor(component, instance, processorDeps, consumerStateStore));
+        break;
+      case 'projector':
+      case 'observer':
+        supervisor.add(component, new HandlerProcessor(component, instance, processorDeps));
+        break;
+    }
+  }
+
+  // 5. The bundle's commands and queries, offered on the bus.
+  const endpoint = new BundleEndpoint(bundleId, instanceId, registry, commandRuntimes, queryRuntimes);
+  await bus.bind(endpoint);
+  return {
+    bundleId,
+    instanceId,
+    registry,
+    eventStore,
+    consumerStateStore,
+    bus,
+    commandGateway,
+    queryGateway,
+    container,
+    instances,
+    endpoint,
+    supervisor,
+  };
+}
+
+function construct(container: DependencyContainer, component: ComponentDescriptor): object {
+  try {
+    return container.resolve(component.type) as object;
+  } catch (cause) {
+    throw new ConfigurationError(
+      `Cannot construct ${component.name}: ${(cause as Error).message}. Register its constructor's dependencies in the container given to setContainer(), ` +
+        'or give them injectable classes.',
+      { cause, context: { component: component.name } },
+    );
+  }
+}

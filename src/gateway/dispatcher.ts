@@ -1,0 +1,119 @@
+import type { MessageBus } from '../bus/messageBus';
+import { channel, EventoChannels, traced } from '../diagnostics/channels';
+import { runChain, type ChainLink } from '../internal/chain';
+import { currentMessage, metadataFor } from '../messages/flow';
+import { CommandMessage, QueryMessage } from '../messages/messages';
+import { Metadata, defaultPropagatedMetadataKeys } from '../messages/metadata';
+import type { QueryResponse } from '../messages/payloads';
+import type { Dispatch, DispatchInterceptor, DispatchInterceptorFn } from './dispatchInterceptor';
+import { withTimeout } from './timeout';
+
+/** How a bundle's gateways send. */
+export interface DispatchSettings {
+  /** Default timeout of a call in ms. */
+  readonly defaultTimeoutMs: number;
+  /** Dispatch interceptors, in registration order. */
+  readonly interceptors: readonly (DispatchInterceptor | DispatchInterceptorFn)[];
+  /** Metadata keys a message takes over from the message being handled when it is sent. */
+  readonly propagatedKeys: readonly string[];
+}
+
+export const defaultDispatchSettings: DispatchSettings = {
+  defaultTimeoutMs: 30_000,
+  interceptors: [],
+  propagatedKeys: defaultPropagatedMetadataKeys,
+};
+
+/**
+ * The one way the gateways send: the message's metadata (the caller's keys, the flow's
+ * correlation id and propagated keys, the handled message as cause), the dispatch interceptors,
+ * the `evento:dispatch` channel, the bus, and the caller's timeout.
+ */
+export class Dispatcher {
+  private readonly links: readonly ChainLink<Dispatch>[];
+
+  constructor(
+    private readonly bus: MessageBus,
+    readonly settings: DispatchSettings = defaultDispatchSettings,
+  ) {
+    this.links = settings.interceptors.map(toLink);
+  }
+
+  command(
+    payload: object,
+    payloadName: string,
+    metadata: Metadata | Readonly<Record<string, string>> | undefined,
+    timeoutMs: number | undefined,
+  ): Promise<unknown> {
+    const message = new CommandMessage(
+      payload as CommandMessage['payload'],
+      payloadName,
+      this.metadata(metadata),
+      new Date(),
+    );
+    return this.send('command', message, timeoutMs ?? this.settings.defaultTimeoutMs, (m, ms) =>
+      this.bus.sendCommand(m as CommandMessage, { timeoutMs: ms }),
+    );
+  }
+
+  query(
+    payload: object,
+    payloadName: string,
+    metadata: Metadata | Readonly<Record<string, string>> | undefined,
+    timeoutMs: number | undefined,
+  ): Promise<QueryResponse<unknown>> {
+    const message = new QueryMessage(
+      payload as QueryMessage['payload'],
+      payloadName,
+      this.metadata(metadata),
+      new Date(),
+    );
+    return this.send('query', message, timeoutMs ?? this.settings.defaultTimeoutMs, (m, ms) =>
+      this.bus.sendQuery(m as QueryMessage, { timeoutMs: ms }),
+    ) as Promise<QueryResponse<unknown>>;
+  }
+
+  private metadata(user: Metadata | Readonly<Record<string, string>> | undefined): Metadata {
+    return metadataFor(user, currentMessage(), this.settings.propagatedKeys);
+  }
+
+  private send(
+    kind: Dispatch['kind'],
+    message: CommandMessage | QueryMessage,
+    timeoutMs: number,
+    deliver: (message: CommandMessage | QueryMessage, timeoutMs: number) => Promise<unknown>,
+  ): Promise<unknown> {
+    const what = `${kind === 'command' ? 'Command' : 'Query'} ${message.payloadName}`;
+    const toBus = (d: Dispatch): Promise<unknown> =>
+      withTimeout(deliver(d.message, timeoutMs), timeoutMs, what);
+    const dispatch = (): Dispatch => ({
+      kind,
+      payloadName: message.payloadName,
+      payload: message.payload,
+      message,
+      metadata: message.metadata,
+      timeoutMs,
+    });
+    if (this.links.length === 0 && !channel(EventoChannels.dispatch).hasSubscribers)
+      return withTimeout(deliver(message, timeoutMs), timeoutMs, what);
+    const first = dispatch();
+    return traced(EventoChannels.dispatch, () => first, () => runChain(this.links, first, toBus, 'Dispatch'));
+  }
+}
+
+function toLink(interceptor: DispatchInterceptor | DispatchInterceptorFn): ChainLink<Dispatch> {
+  const intercept: DispatchInterceptorFn =
+    typeof interceptor === 'function' ? interceptor : (d, next) => interceptor.intercept(d, next);
+  return (dispatch, next) =>
+    intercept(dispatch, (added) => next(added === undefined ? undefined : withMetadata(dispatch, added)));
+}
+
+function withMetadata(dispatch: Dispatch, added: Metadata | Readonly<Record<string, string>>): Dispatch {
+  const metadata = dispatch.metadata.with(Metadata.from(added).toRecord());
+  const { payload, payloadName, timestamp } = dispatch.message;
+  const message =
+    dispatch.kind === 'command'
+      ? new CommandMessage(payload as CommandMessage['payload'], payloadName, metadata, timestamp)
+      : new QueryMessage(payload as QueryMessage['payload'], payloadName, metadata, timestamp);
+  return { ...dispatch, message, metadata };
+}

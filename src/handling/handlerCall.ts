@@ -1,0 +1,44 @@
+import type { ComponentKind, HandlerKind } from '../internal/reflection';
+import type { Message } from '../messages/messages';
+import type { Metadata } from '../messages/metadata';
+
+/**
+ * What is being handled, as handler interceptors and the `evento:*` diagnostics channels see it:
+ * which component and method, the payload and its message, and for consumers where the event
+ * sits in the stream and which attempt this is.
+ */
+export interface HandlerCall {
+  readonly bundleId: string;
+  readonly instanceId: string;
+  /** The kind of the component: 'aggregate', 'service', 'projection', 'projector', 'saga', 'observer', 'invoker'. */
+  readonly componentKind: ComponentKind;
+  /** The component's class name. */
+  readonly component: string;
+  /** The kind of handler: 'aggregateCommand', 'eventSourcing', 'command', 'query', 'event', 'observerEvent', 'sagaEvent', 'invocation'. */
+  readonly handlerKind: HandlerKind;
+  /** The handler's method name. */
+  readonly handler: string;
+  /** The payload's registered name (for an invocation: `Invoker.method`). */
+  readonly payloadName: string;
+  /** The payload (for an invocation: the array of arguments it was called with). */
+  readonly payload: unknown;
+  readonly message: Message;
+  readonly metadata: Metadata;
+  /** The aggregate a command or event sourcing handler works on. */
+  readonly aggregateId?: string | null | undefined;
+  /** The consumer running an event handler. */
+  readonly consumerId?: string | undefined;
+  /** The event's place in the global stream (event handlers). */
+  readonly sequenceNumber?: number | undefined;
+  /** 1 for the first attempt of a consumer's handler, then 2, 3... on its retries. */
+  readonly attempt?: number | undefined;
+  /** False while a consumer replays history (its fetch did not reach the head of the stream). */
+  readonly headReached?: boolean | undefined;
+}
+
+/** Facts a consumer adds to a handler call. */
+export interface CallDetails {
+  readonly consumerId?: string | undefined;
+  readonly attempt?: number | undefined;
+  readonly headReached?: boolean | undefined;
+}

@@ -1,0 +1,35 @@
+import type { ComponentKind } from '../internal/reflection';
+import type { HandlerCall } from './handlerCall';
+
+/**
+ * Wraps handler calls, like an Axon `MessageHandlerInterceptor` or a NestJS interceptor: work
+ * before `next()`, the handler's result (or error) from it, work after. Throwing, or not calling
+ * `next()`, refuses the call: the handling fails as if the handler had thrown (a consumer retries
+ * it by the handler's retry policy). What it resolves to is what the handling returns, so return
+ * what `next()` gave unless you mean to change it. Call `next()` at most once.
+ */
+export interface HandlerInterceptor {
+  intercept(call: HandlerCall, next: () => Promise<unknown>): unknown;
+}
+
+/** A {@link HandlerInterceptor} written as a function. */
+export type HandlerInterceptorFn = (call: HandlerCall, next: () => Promise<unknown>) => unknown;
+
+/** Where a handler interceptor applies. */
+export interface HandlerInterceptorOptions {
+  /** The component kinds whose handlers it wraps; default every kind. */
+  readonly components?: readonly ComponentKind[];
+}
+
+/** A handler interceptor as registered on the builder. */
+export interface RegisteredHandlerInterceptor {
+  readonly intercept: HandlerInterceptorFn;
+  readonly components: readonly ComponentKind[] | undefined;
+}
+
+/** The function form of either way of writing an interceptor. */
+export function handlerInterceptorFn(interceptor: HandlerInterceptor | HandlerInterceptorFn): HandlerInterceptorFn {
+  return typeof interceptor === 'function'
+    ? interceptor
+    : (call, next) => interceptor.intercept(call, next);
+}

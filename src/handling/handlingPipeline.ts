@@ -1,0 +1,140 @@
+import { channel, EventoChannels, type EventoChannelName } from '../diagnostics/channels';
+import { runChain, type ChainLink } from '../internal/chain';
+import type { ComponentKind, HandlerKind } from '../internal/reflection';
+import { applyInFlowOf, runInFlowOf } from '../messages/flow';
+import { CommandMessage, PublishedEvent, type Message } from '../messages/messages';
+import type { HandlerDescriptor } from '../registry/descriptors';
+import type { InvocationContext } from '../registry/invocationContext';
+import type { CallDetails, HandlerCall } from './handlerCall';
+import type { RegisteredHandlerInterceptor } from './handlerInterceptor';
+
+const channelOf: Readonly<Record<HandlerKind, EventoChannelName>> = {
+  aggregateCommand: EventoChannels.command,
+  command: EventoChannels.command,
+  query: EventoChannels.query,
+  event: EventoChannels.event,
+  observerEvent: EventoChannels.event,
+  sagaEvent: EventoChannels.event,
+  eventSourcing: EventoChannels.eventSourcing,
+  invocation: EventoChannels.invocation,
+};
+
+const componentKinds: readonly ComponentKind[] = [
+  'aggregate',
+  'service',
+  'projection',
+  'invoker',
+  'projector',
+  'saga',
+  'observer',
+];
+
+/** Who runs the pipeline: named in every HandlerCall. */
+export interface PipelineOwner {
+  readonly bundleId: string;
+  readonly instanceId: string;
+}
+
+/**
+ * The one way a handler is called. It fills the handler's parameters, runs it in the flow of its
+ * message (so what it sends is caused by that message), and wraps it in the handler interceptors
+ * registered for its component kind and in the `evento:*` diagnostics channel of its kind.
+ * With no interceptor and no channel subscriber it calls the handler directly and returns what
+ * the handler returned (a promise only if the handler is async), so replays cost no promise per
+ * event.
+ */
+export class HandlingPipeline {
+  private readonly links: Readonly<Record<ComponentKind, readonly ChainLink<HandlerCall>[]>>;
+
+  constructor(
+    readonly owner: PipelineOwner = { bundleId: '', instanceId: '' },
+    interceptors: readonly RegisteredHandlerInterceptor[] = [],
+  ) {
+    const links = {} as Record<ComponentKind, ChainLink<HandlerCall>[]>;
+    for (const kind of componentKinds) {
+      links[kind] = interceptors
+        .filter((i) => i.components === undefined || i.components.includes(kind))
+        .map((i) => i.intercept);
+    }
+    this.links = links;
+  }
+
+  /**
+   * Calls `handler` on `instance` with `payload` and the parameters it takes from `context`;
+   * returns what it returned, or a promise of it.
+   */
+  call(
+    instance: object,
+    handler: HandlerDescriptor,
+    payload: unknown,
+    context: InvocationContext,
+    details?: CallDetails,
+  ): unknown {
+    const args: unknown[] = [payload];
+    for (const resolve of handler.params) args.push(resolve(context));
+    const fn = (instance as Record<string, (...a: unknown[]) => unknown>)[handler.method] as (
+      ...a: unknown[]
+    ) => unknown;
+    return this.run(instance, fn, args, handler, payload, context.message, details);
+  }
+
+  /** Calls an invocation handler's own function `fn` with the caller's `args`, as handling `message`. */
+  callInvocation(
+    instance: object,
+    fn: (...a: unknown[]) => unknown,
+    args: unknown[],
+    handler: HandlerDescriptor,
+    message: Message,
+  ): unknown {
+    return this.run(instance, fn, args, handler, args, message, undefined);
+  }
+
+  private run(
+    instance: object,
+    fn: (...a: unknown[]) => unknown,
+    args: unknown[],
+    handler: HandlerDescriptor,
+    payload: unknown,
+    message: Message,
+    details: CallDetails | undefined,
+  ): unknown {
+    const links = this.links[handler.component.kind];
+    const ch = channel(channelOf[handler.kind]);
+    if (links.length === 0 && !ch.hasSubscribers) return applyInFlowOf(message, fn, instance, args);
+    const call: HandlerCall = {
+      bundleId: this.owner.bundleId,
+      instanceId: this.owner.instanceId,
+      componentKind: handler.component.kind,
+      component: handler.component.name,
+      handlerKind: handler.kind,
+      handler: handler.method,
+      payloadName: message.payloadName,
+      payload,
+      message,
+      metadata: message.metadata,
+      aggregateId: aggregateIdOf(message),
+      sequenceNumber: message instanceof PublishedEvent ? message.sequenceNumber : undefined,
+      consumerId: details?.consumerId,
+      attempt: details?.attempt,
+      headReached: details?.headReached,
+    };
+    const handle = (): Promise<unknown> =>
+      runInFlowOf(message, () =>
+        runChain(links, call, () => asPromise(() => fn.apply(instance, args)), handler.component.name),
+      );
+    return ch.hasSubscribers ? ch.tracePromise(handle, call) : handle();
+  }
+}
+
+function aggregateIdOf(message: Message): string | null | undefined {
+  if (message instanceof PublishedEvent || message instanceof CommandMessage) return message.aggregateId;
+  return undefined;
+}
+
+function asPromise(fn: () => unknown): Promise<unknown> {
+  try {
+    return Promise.resolve(fn());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
