@@ -1,8 +1,11 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * One jest project per test tier, told apart by the file name: `*.unit.test.ts` (no services),
+ * `*.int.test.ts` (PostgreSQL, MariaDB), `*.e2e.test.ts` (processes, HTTP, the browser).
+ * `npm test` runs them all; `npm run test:unit` (or test:int, test:e2e) one tier.
+ */
+const shared = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test', '<rootDir>/examples'],
-  testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: false, diagnostics: false }],
   },
@@ -11,5 +14,16 @@ module.exports = {
     '^evento-ts/(testing|postgres|mysql)$': '<rootDir>/src/$1/index.ts',
   },
   setupFiles: ['reflect-metadata'],
+};
+
+const tier = (name) => ({
+  ...shared,
+  displayName: name,
+  testMatch: [`**/*.${name}.test.ts`],
+});
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [tier('unit'), tier('int'), tier('e2e')],
   testTimeout: 30000,
 };
