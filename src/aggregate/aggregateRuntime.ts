@@ -200,7 +200,7 @@ export class AggregateRuntime {
     const loaded =
       cached === undefined ? await this.load(aggregateId) : await this.catchUp(aggregateId, cached);
     const decision = await this.execute(message, handler, aggregateId, loaded, new Date());
-    await this.deps.eventStore.append({
+    await this.deps.pipeline.append(this.deps.eventStore, {
       aggregateId,
       expectedVersion: loaded.version,
       events: decision.records,

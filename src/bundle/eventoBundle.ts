@@ -95,7 +95,9 @@ export class EventoBundle {
     if (timeoutMs === undefined) return settled;
     settled.catch(() => undefined); // after a timeout, nobody awaits it any more
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const timedOut = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)),
+    );
     try {
       if ((await Promise.race([settled, timedOut])) === 'timeout') throw await this.idleTimeout(timeoutMs);
     } finally {
@@ -119,14 +121,21 @@ export class EventoBundle {
     const behind = reports.filter((r) => r.running && r.lag > 0);
     const head = await this.parts.eventStore.headSequence();
     const described = behind.map(
-      (r) => `${r.consumerId} at offset ${r.offset} of ${head}${r.error === null ? '' : ` (failing: ${r.error.message})`}`,
+      (r) =>
+        `${r.consumerId} at offset ${r.offset} of ${head}${r.error === null ? '' : ` (failing: ${r.error.message})`}`,
     );
     const commands = this.parts.endpoint.commandsInFlight;
     if (commands > 0) described.push(`${commands} command(s) still being handled`);
     return new TimeoutError(
       `untilIdle() timed out after ${timeoutMs} ms: ${described.join('; ') || 'work was still arriving'}. ` +
         'Look at the failing handler in bundle.consumers(), or allow more time.',
-      { context: { timeoutMs, head, behind: behind.map((r) => ({ consumerId: r.consumerId, offset: r.offset })) } },
+      {
+        context: {
+          timeoutMs,
+          head,
+          behind: behind.map((r) => ({ consumerId: r.consumerId, offset: r.offset })),
+        },
+      },
     );
   }
 

@@ -211,8 +211,10 @@ export class ConsumerRunner {
         const complete =
           batch.length === 0 ||
           (await this.commits.run('commit', () =>
-            traced(EventoChannels.consumerBatch, () => this.batchContext(batch), () =>
-              this.processBatch(batch, reachedHead),
+            traced(
+              EventoChannels.consumerBatch,
+              () => this.batchContext(batch),
+              () => this.processBatch(batch, reachedHead),
             ),
           ));
         failures = 0;
@@ -391,7 +393,9 @@ export class ConsumerRunner {
       aggregateId: event.aggregateId,
       attempt,
     });
-    await this.stateStore.setError(this.id, this.errorState).catch((e: unknown) => this.report(e, 'consumer'));
+    await this.stateStore
+      .setError(this.id, this.errorState)
+      .catch((e: unknown) => this.report(e, 'consumer'));
   }
 
   private report(error: unknown, kind: 'consumer' | 'lease'): void {

@@ -48,8 +48,12 @@ export function channel(name: EventoChannelName): AnyTracingChannel {
  * Runs `work` inside the channel's trace when anyone listens (start, end, asyncStart, asyncEnd,
  * error with `context.error`, `context.result` on success); otherwise just runs it.
  */
-export function traced<T>(name: EventoChannelName, context: () => object, work: () => Promise<T>): Promise<T> {
+export function traced<T>(
+  name: EventoChannelName,
+  context: () => object,
+  work: () => Promise<T>,
+): Promise<T> {
   const ch = channel(name);
   if (!ch.hasSubscribers) return work();
-  return ch.tracePromise(work, context()) as Promise<T>;
+  return ch.tracePromise<undefined, [], T>(work, context());
 }

@@ -31,8 +31,11 @@ export function describeErrorContext(where: ErrorContext): string {
   if (where.consumerId !== undefined) parts[0] += ` of consumer ${where.consumerId}`;
   else if (where.component !== undefined) parts[0] += ` of ${where.component}`;
   if (where.payloadName !== undefined)
-    parts.push(`${where.payloadName}${where.sequenceNumber === undefined ? '' : ` #${where.sequenceNumber}`}`);
-  if (where.aggregateId !== undefined && where.aggregateId !== null) parts.push(`aggregate ${where.aggregateId}`);
+    parts.push(
+      `${where.payloadName}${where.sequenceNumber === undefined ? '' : ` #${where.sequenceNumber}`}`,
+    );
+  if (where.aggregateId !== undefined && where.aggregateId !== null)
+    parts.push(`aggregate ${where.aggregateId}`);
   if (where.attempt !== undefined) parts.push(`attempt ${where.attempt}`);
   return `${parts.join(', ')} (bundle ${where.bundleId})`;
 }

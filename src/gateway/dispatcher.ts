@@ -45,12 +45,7 @@ export class Dispatcher {
     metadata: Metadata | Readonly<Record<string, string>> | undefined,
     timeoutMs: number | undefined,
   ): Promise<unknown> {
-    const message = new CommandMessage(
-      payload as CommandMessage['payload'],
-      payloadName,
-      this.metadata(metadata),
-      new Date(),
-    );
+    const message = new CommandMessage(payload, payloadName, this.metadata(metadata), new Date());
     return this.send('command', message, timeoutMs ?? this.settings.defaultTimeoutMs, (m, ms) =>
       this.bus.sendCommand(m as CommandMessage, { timeoutMs: ms }),
     );
@@ -62,14 +57,9 @@ export class Dispatcher {
     metadata: Metadata | Readonly<Record<string, string>> | undefined,
     timeoutMs: number | undefined,
   ): Promise<QueryResponse<unknown>> {
-    const message = new QueryMessage(
-      payload as QueryMessage['payload'],
-      payloadName,
-      this.metadata(metadata),
-      new Date(),
-    );
+    const message = new QueryMessage(payload, payloadName, this.metadata(metadata), new Date());
     return this.send('query', message, timeoutMs ?? this.settings.defaultTimeoutMs, (m, ms) =>
-      this.bus.sendQuery(m as QueryMessage, { timeoutMs: ms }),
+      this.bus.sendQuery(m, { timeoutMs: ms }),
     ) as Promise<QueryResponse<unknown>>;
   }
 
@@ -97,7 +87,11 @@ export class Dispatcher {
     if (this.links.length === 0 && !channel(EventoChannels.dispatch).hasSubscribers)
       return withTimeout(deliver(message, timeoutMs), timeoutMs, what);
     const first = dispatch();
-    return traced(EventoChannels.dispatch, () => first, () => runChain(this.links, first, toBus, 'Dispatch'));
+    return traced(
+      EventoChannels.dispatch,
+      () => first,
+      () => runChain(this.links, first, toBus, 'Dispatch'),
+    );
   }
 }
 
@@ -113,7 +107,7 @@ function withMetadata(dispatch: Dispatch, added: Metadata | Readonly<Record<stri
   const { payload, payloadName, timestamp } = dispatch.message;
   const message =
     dispatch.kind === 'command'
-      ? new CommandMessage(payload as CommandMessage['payload'], payloadName, metadata, timestamp)
-      : new QueryMessage(payload as QueryMessage['payload'], payloadName, metadata, timestamp);
+      ? new CommandMessage(payload, payloadName, metadata, timestamp)
+      : new QueryMessage(payload, payloadName, metadata, timestamp);
   return { ...dispatch, message, metadata };
 }

@@ -28,8 +28,8 @@ export interface RegisteredHandlerInterceptor {
 }
 
 /** The function form of either way of writing an interceptor. */
-export function handlerInterceptorFn(interceptor: HandlerInterceptor | HandlerInterceptorFn): HandlerInterceptorFn {
-  return typeof interceptor === 'function'
-    ? interceptor
-    : (call, next) => interceptor.intercept(call, next);
+export function handlerInterceptorFn(
+  interceptor: HandlerInterceptor | HandlerInterceptorFn,
+): HandlerInterceptorFn {
+  return typeof interceptor === 'function' ? interceptor : (call, next) => interceptor.intercept(call, next);
 }

@@ -1,10 +1,11 @@
-import { channel, EventoChannels, type EventoChannelName } from '../diagnostics/channels';
+import { channel, EventoChannels, traced, type EventoChannelName } from '../diagnostics/channels';
 import { runChain, type ChainLink } from '../internal/chain';
 import type { ComponentKind, HandlerKind } from '../internal/reflection';
 import { applyInFlowOf, runInFlowOf } from '../messages/flow';
 import { CommandMessage, PublishedEvent, type Message } from '../messages/messages';
 import type { HandlerDescriptor } from '../registry/descriptors';
 import type { InvocationContext } from '../registry/invocationContext';
+import type { AppendRequest, EventStore, StoredEvent } from '../stores/eventStore';
 import type { CallDetails, HandlerCall } from './handlerCall';
 import type { RegisteredHandlerInterceptor } from './handlerInterceptor';
 
@@ -78,6 +79,23 @@ export class HandlingPipeline {
     return this.run(instance, fn, args, handler, payload, context.message, details);
   }
 
+  /**
+   * Appends through `store`, inside the `evento:append` channel when anyone listens (context:
+   * bundleId, instanceId, aggregateId, expectedVersion, eventNames).
+   */
+  append(store: EventStore, request: AppendRequest): Promise<StoredEvent[]> {
+    return traced(
+      EventoChannels.append,
+      () => ({
+        ...this.owner,
+        aggregateId: request.aggregateId,
+        expectedVersion: request.expectedVersion,
+        eventNames: request.events.map((e) => e.eventName),
+      }),
+      () => store.append(request),
+    );
+  }
+
   /** Calls an invocation handler's own function `fn` with the caller's `args`, as handling `message`. */
   callInvocation(
     instance: object,
@@ -131,10 +149,7 @@ function aggregateIdOf(message: Message): string | null | undefined {
   return undefined;
 }
 
-function asPromise(fn: () => unknown): Promise<unknown> {
-  try {
-    return Promise.resolve(fn());
-  } catch (error) {
-    return Promise.reject(error);
-  }
+/** `fn()` as a promise: what it returned, or its throw as a rejection. */
+async function asPromise(fn: () => unknown): Promise<unknown> {
+  return fn();
 }

@@ -32,11 +32,16 @@ export function runChain<C>(
       called = true;
       return at(index + 1, replacement ?? current);
     };
-    try {
-      return Promise.resolve(link(current, next));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return callLink(link, current, next);
   };
   return at(0, context);
+}
+
+/** Calls one link; its throw becomes a rejection, like an async link's. */
+async function callLink<C>(
+  link: ChainLink<C>,
+  context: C,
+  next: (replacement?: C) => Promise<unknown>,
+): Promise<unknown> {
+  return link(context, next);
 }

@@ -56,7 +56,11 @@ export class ServiceRuntime {
       const records = (events as ServiceEvent[]).map((event) =>
         eventToAppend(event, this.deps.payloads, message, now),
       );
-      await this.deps.eventStore.append({ aggregateId: null, expectedVersion: 0, events: records });
+      await this.deps.pipeline.append(this.deps.eventStore, {
+        aggregateId: null,
+        expectedVersion: 0,
+        events: records,
+      });
     }
     return result;
   }

@@ -27,3 +27,4 @@ export type { ErrorClass, ErrorExpectation } from './assertions/checks';
 export { FixtureAssertionError } from './fixtureAssertionError';
 export { deepEqual, differences, type Difference } from './assertions/equality';
 export { explainDifference } from './assertions/diff';
+export { eventually, type EventuallyOptions } from './eventually';

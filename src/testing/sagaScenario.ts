@@ -148,7 +148,9 @@ class SagaConsumer {
   /** Handles `stored` when the saga reads its context and has a handler for it, and commits what changed. */
   async handle(stored: StoredEvent): Promise<ProcessedEvent> {
     const relevant = this.reads(stored);
-    const processed = relevant ? await this.processor.process(stored, this.step) : { sagaUpserts: [], sagaDeletes: [] };
+    const processed = relevant
+      ? await this.processor.process(stored, this.step)
+      : { sagaUpserts: [], sagaDeletes: [] };
     const state = await this.store.commit({
       consumerId: this.consumerId,
       owner,

@@ -1,7 +1,8 @@
 import { DeadEventNotFoundError, EventoBundle, InMemoryEventStore } from '../../src';
 import { AccountAggregate, AccountReadModel, Deposit, OpenAccount } from '../domain/bank';
 import { PickyObserver, PoisonSwitch } from '../domain/bankConsumers';
-import { eventually, scopeWith } from './support';
+import { scopeWith } from './support';
+import { eventually } from '../support/waiting';
 
 async function start(poison: PoisonSwitch): Promise<{ bundle: EventoBundle; errors: unknown[] }> {
   const errors: unknown[] = [];

@@ -16,7 +16,8 @@ import {
   OpenAccount,
 } from '../domain/bank';
 import { AccountProjector } from '../domain/bankConsumers';
-import { appendConcurrently, eventually, scopeWith } from './support';
+import { appendConcurrently, scopeWith } from './support';
+import { eventually } from '../support/waiting';
 
 describe('projectors', () => {
   it('handles 10,000 events over 100 aggregates from 8 concurrent writers exactly once, in sequence order', async () => {

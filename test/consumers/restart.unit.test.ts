@@ -1,7 +1,8 @@
 import { EventoBundle, InMemoryConsumerStateStore, InMemoryEventStore } from '../../src';
 import { AccountAggregate, AccountReadModel } from '../domain/bank';
 import { AccountProjector } from '../domain/bankConsumers';
-import { appendConcurrently, eventually, scopeWith } from './support';
+import { appendConcurrently, scopeWith } from './support';
+import { eventually } from '../support/waiting';
 
 function bundleOn(
   store: InMemoryEventStore,

@@ -8,7 +8,8 @@ import {
   Withdrawn,
 } from '../domain/bank';
 import { StartTransfer, TransferAggregate, TransferSaga, TransferSagaState } from '../domain/bankConsumers';
-import { eventually, scopeWith } from './support';
+import { scopeWith } from './support';
+import { eventually } from '../support/waiting';
 
 describe('sagas', () => {
   it('runs a transfer across two accounts: debit, credit, end, with association changes', async () => {

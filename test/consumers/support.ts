@@ -61,15 +61,3 @@ export async function appendConcurrently(
     }),
   );
 }
-
-/** Polls `condition` every 10 ms until it holds or `timeoutMs` passes. */
-export async function eventually(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

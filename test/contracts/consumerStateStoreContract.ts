@@ -3,6 +3,7 @@
  * `consumerStateStoreContract` with a factory; the tests never assume an empty store (they use
  * their own consumer ids and saga names), so suites may share a database and run alongside.
  */
+import { rejectionOf, sleep } from '../support/waiting';
 import { randomUUID } from 'node:crypto';
 import {
   ConcurrencyError,
@@ -684,18 +685,4 @@ function errorState(message: string, count = 1): ConsumerErrorState {
 
 function sortBySagaId(instances: StoredSagaInstance[]): StoredSagaInstance[] {
   return [...instances].sort((a, b) => (a.sagaId < b.sagaId ? -1 : a.sagaId > b.sagaId ? 1 : 0));
-}
-
-/** The error `promise` rejects with; fails the test if it resolves. */
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

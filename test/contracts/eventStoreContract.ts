@@ -3,6 +3,7 @@
  * `eventStoreContract` with a factory; the tests never assume an empty store (they use their own
  * aggregate ids and contexts), so suites may share a database and run alongside each other.
  */
+import { eventually, rejectionOf, sleep } from '../support/waiting';
 import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, InvalidArgumentError } from '../../src/errors';
 import type { AppendRequest, EventStore, EventToAppend, StoredEvent } from '../../src/stores/eventStore';
@@ -351,7 +352,7 @@ export function eventStoreContract(name: string, factory: EventStoreFactory): vo
         let calls = 0;
         const unsubscribe = store.onAppend(() => calls++);
         await appendTo(newId(), 0, 1);
-        expect(await waitFor(() => calls > 0, NOTIFY_TIMEOUT_MS)).toBe(true);
+        await eventually(() => calls > 0, NOTIFY_TIMEOUT_MS);
 
         unsubscribe();
         // Let notifications of earlier appends arrive before counting.
@@ -361,7 +362,7 @@ export function eventStoreContract(name: string, factory: EventStoreFactory): vo
         const unsubscribeProbe = store.onAppend(() => probeCalls++);
         try {
           await appendTo(newId(), 0, 1);
-          expect(await waitFor(() => probeCalls > 0, NOTIFY_TIMEOUT_MS)).toBe(true);
+          await eventually(() => probeCalls > 0, NOTIFY_TIMEOUT_MS);
           await sleep(200);
           expect(calls).toBe(callsAtUnsubscribe);
         } finally {
@@ -378,7 +379,7 @@ export function eventStoreContract(name: string, factory: EventStoreFactory): vo
         try {
           const id = newId();
           await expect(appendTo(id, 0, 1)).resolves.toHaveLength(1);
-          expect(await waitFor(() => calls > 0, NOTIFY_TIMEOUT_MS)).toBe(true);
+          await eventually(() => calls > 0, NOTIFY_TIMEOUT_MS);
           expect(await store.readAggregate(id)).toHaveLength(1);
         } finally {
           unsubscribeThrowing();
@@ -501,28 +502,4 @@ function expectIncreasing(numbers: readonly number[]): void {
   for (let i = 1; i < numbers.length; i++) {
     expect(numbers[i]).toBeGreaterThan(numbers[i - 1] as number);
   }
-}
-
-/** The error `promise` rejects with; fails the test if it resolves. */
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `condition` until it holds or `timeoutMs` passes; resolves to whether it held. */
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) return false;
-    await sleep(10);
-  }
-  return true;
 }

@@ -41,10 +41,7 @@ export function uniquePrefix(): string {
   return `t${randomBytes(4).toString('hex')}_`;
 }
 
-/** Resolves after `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export { sleep } from '../support/waiting';
 
 /** A promise with its resolve function, to hold something open until a test says so. */
 export function deferred(): { promise: Promise<void>; resolve: () => void } {

@@ -4,7 +4,8 @@ import { ConcurrencyError, LeaseLostError, StoreUnavailableError } from '../../s
 import { PostgresConsumerStateStore } from '../../src/postgres';
 import type { ConsumerCommit, DeadEvent } from '../../src/stores/consumerStateStore';
 import { describeWithService, PG_URL } from '../support/services';
-import { dropSchema, newPool, newSchemaName, rejectionOf, terminateConnections } from './support';
+import { dropSchema, newPool, newSchemaName, terminateConnections } from './support';
+import { rejectionOf } from '../support/waiting';
 
 function appName(): string {
   return `evento_test_${randomBytes(4).toString('hex')}`;

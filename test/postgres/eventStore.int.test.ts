@@ -10,16 +10,13 @@ import { describeWithService, PG_URL } from '../support/services';
 import {
   appendTrigger,
   dropSchema,
-  eventually,
   holdAppends,
   newPool,
   newSchemaName,
-  rejectionOf,
-  sleep,
   terminateConnections,
   terminateWaiting,
-  waitFor,
 } from './support';
+import { eventually, rejectionOf, sleep } from '../support/waiting';
 
 function event(context: string, overrides: Partial<EventToAppend> = {}): EventToAppend {
   return {
@@ -51,8 +48,8 @@ describeWithService('PostgreSQL', PG_URL)('PostgresEventStore', () => {
     return store;
   }
 
-  /** True once a backend of `applicationName` waits for a lock. */
-  function waitingForLock(applicationName: string): Promise<boolean> {
+  /** Resolves once a backend of `applicationName` waits for a lock (rejects if none does in time). */
+  function waitingForLock(applicationName: string): Promise<void> {
     return eventually(async () => {
       const { rows } = await admin.query(
         "SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'",
@@ -81,10 +78,10 @@ describeWithService('PostgreSQL', PG_URL)('PostgresEventStore', () => {
       try {
         // The first append has inserted version 1 and waits inside its transaction...
         winning = first.append({ aggregateId: id, expectedVersion: 0, events: [event('c')] });
-        expect(await waitingForLock(firstName)).toBe(true);
+        await waitingForLock(firstName);
         // ...so the second passes the max(version) check and blocks on the unique index.
         losing = rejectionOf(second.append({ aggregateId: id, expectedVersion: 0, events: [event('c')] }));
-        expect(await waitingForLock(secondName)).toBe(true);
+        await waitingForLock(secondName);
       } finally {
         await held.drop();
       }
@@ -226,7 +223,7 @@ describeWithService('PostgreSQL', PG_URL)('PostgresEventStore', () => {
       try {
         // The slow append has drawn its sequence number and inserted, and waits before COMMIT.
         slowAppend = slow.append({ aggregateId: null, expectedVersion: 0, events: [event(context)] });
-        expect(await waitingForLock(slowName)).toBe(true);
+        await waitingForLock(slowName);
         [later] = await fast.append({ aggregateId: null, expectedVersion: 0, events: [event(context)] });
 
         // The hazard is real: a plain query already sees the later event but not the earlier one.
@@ -333,10 +330,10 @@ describeWithService('PostgreSQL', PG_URL)('PostgresEventStore', () => {
       let calls = 0;
       const unsubscribe = listening.onAppend(() => calls++);
       // The first LISTEN calls the listener once: appends may have happened before it was active.
-      expect(await waitFor(() => calls === 1)).toBe(true);
+      await eventually(() => calls === 1);
 
       await writer.append({ aggregateId: null, expectedVersion: 0, events: [event('c')] });
-      expect(await waitFor(() => calls === 2)).toBe(true);
+      await eventually(() => calls === 2);
 
       // Its own append: called directly, and the NOTIFY it also receives is not counted twice.
       await listening.append({ aggregateId: null, expectedVersion: 0, events: [event('c')] });
@@ -346,9 +343,9 @@ describeWithService('PostgreSQL', PG_URL)('PostgresEventStore', () => {
 
       // Killing the LISTEN connection: it reconnects and calls the listener once (it may have missed some).
       expect(await terminateConnections(listenerName)).toBeGreaterThan(0);
-      expect(await waitFor(() => calls === 4)).toBe(true);
+      await eventually(() => calls === 4);
       await writer.append({ aggregateId: null, expectedVersion: 0, events: [event('c')] });
-      expect(await waitFor(() => calls === 5)).toBe(true);
+      await eventually(() => calls === 5);
 
       unsubscribe();
       await writer.append({ aggregateId: null, expectedVersion: 0, events: [event('c')] });
@@ -397,7 +394,7 @@ describeWithService('PostgreSQL', PG_URL)('PostgresEventStore', () => {
         const appending = rejectionOf(
           store.append({ aggregateId: id, expectedVersion: 0, events: [event('c')] }),
         );
-        expect(await waitingForLock(name)).toBe(true);
+        await waitingForLock(name);
         expect(await terminateWaiting(admin, name)).toBe(1);
         error = await appending;
       } finally {

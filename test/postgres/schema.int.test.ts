@@ -5,7 +5,8 @@ import { Connection } from '../../src/postgres/connection';
 import { TableNames } from '../../src/postgres/identifiers';
 import { migrate, type Migration } from '../../src/postgres/migrations';
 import { describeWithService, PG_URL } from '../support/services';
-import { dropSchema, newPool, newSchemaName, rejectionOf, eventually } from './support';
+import { dropSchema, newPool, newSchemaName } from './support';
+import { eventually, rejectionOf } from '../support/waiting';
 
 const RULE = '/^[a-z_][a-z0-9_]{0,40}$/';
 
@@ -244,7 +245,7 @@ describeWithService('PostgreSQL', PG_URL)('PostgreSQL schema migrations', () => 
       await owned.close();
       await given.close();
       expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
-      expect(await eventually(async () => (await count()) === 0)).toBe(true);
+      await eventually(async () => (await count()) === 0);
     } finally {
       await pool.end();
     }

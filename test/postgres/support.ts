@@ -28,40 +28,6 @@ export async function dropSchema(schema: string): Promise<void> {
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `condition` until it holds or `timeoutMs` passes; resolves to whether it held. */
-export async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) return false;
-    await sleep(10);
-  }
-  return true;
-}
-
-/** Polls the async `condition` until it holds or `timeoutMs` passes; resolves to whether it held. */
-export async function eventually(condition: () => Promise<boolean>, timeoutMs = 3000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) return false;
-    await sleep(20);
-  }
-  return true;
-}
-
-/** The error `promise` rejects with; fails the test if it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
-}
-
 /** Kills every connection of the test database whose application_name is `applicationName`. */
 export async function terminateConnections(applicationName: string): Promise<number> {
   const pool = newPool();

@@ -10,7 +10,8 @@ import type { PoolClient } from 'pg';
 import type { ConsumerStateStore, EventStore } from '../../src';
 import { MysqlConsumerStateStore, MysqlEventStore } from '../../src/mysql';
 import { PostgresConsumerStateStore, PostgresEventStore } from '../../src/postgres';
-import { dropSchema, newPool, newSchemaName, sleep } from '../postgres/support';
+import { dropSchema, newPool, newSchemaName } from '../postgres/support';
+import { sleep } from '../support/waiting';
 import { MYSQL_URL, PG_URL } from '../support/services';
 
 export type DatabaseKind = 'postgres' | 'mariadb';

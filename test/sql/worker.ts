@@ -46,7 +46,9 @@ async function main(): Promise<void> {
     .setConsumerStateStore(stores.stateStore)
     .setContainer(scopeWith(ledger))
     .setLeaseTtl(config.leaseTtlMs)
-    .setErrorHandler((error, where) => send({ type: "error", where: describeErrorContext(where), message: describeError(error) }))
+    .setErrorHandler((error, where) =>
+      send({ type: 'error', where: describeErrorContext(where), message: describeError(error) }),
+    )
     .start();
 
   process.on('message', (request: WorkerRequest) => {

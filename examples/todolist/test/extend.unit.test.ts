@@ -1,4 +1,5 @@
-import { client, eventually, startTestApp } from './support';
+import { eventually } from 'evento-ts/testing';
+import { client, startTestApp } from './support';
 
 describe('the extended TodoList, end to end in one bundle', () => {
   it('notifies each check, registers the contributions in the ERP once all are checked, and ends the saga', async () => {

@@ -3,7 +3,8 @@ import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import { Pool } from 'pg';
 import { MYSQL_URL, PG_URL, describeWithService } from '../../../test/support/services';
 import { mysqlStores, postgresStores, type TodoListStores } from '../src/stores';
-import { client, eventually, startTestApp } from './support';
+import { eventually } from 'evento-ts/testing';
+import { client, startTestApp } from './support';
 
 interface TodoListJson {
   name: string;

@@ -1,7 +1,8 @@
 import { request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TodoListApp } from '../src/app';
-import { client, eventually, startTestApp } from './support';
+import { eventually } from 'evento-ts/testing';
+import { client, startTestApp } from './support';
 
 /** An open Server-Sent Events stream, collecting the `data` of each `todo-list-changed` event. */
 async function listen(base: string, path: string): Promise<{ changes: unknown[]; close: () => void }> {

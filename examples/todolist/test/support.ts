@@ -64,15 +64,3 @@ export function client(app: TodoListApp, user: string | null = 'alice') {
     delete: (url: string) => send({ method: 'DELETE', url }),
   };
 }
-
-/** Polls `condition` every 20 ms until it holds, failing after `timeoutMs`. */
-export async function eventually(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 5000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
