@@ -1,4 +1,4 @@
-import { ConcurrencyError, LeaseLostError } from '../errors';
+import { ConcurrencyError, LeaseLostError, UnreadableEventError } from '../errors';
 import { KeyedMutex } from '../internal/keyedMutex';
 import type { ComponentKind } from '../internal/reflection';
 import type {
@@ -296,7 +296,8 @@ export class ConsumerRunner {
         } else {
           failures++;
           const { retry, retryDelay } = this.processor.retryPolicy(event.eventName);
-          if (retry >= 0 && failures > retry) {
+          // A stored event that cannot be read stays so: retrying it only delays the events after it.
+          if ((retry >= 0 && failures > retry) || cause instanceof UnreadableEventError) {
             await this.commit({
               offset: event.sequenceNumber,
               deadEvents: [

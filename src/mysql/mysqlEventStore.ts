@@ -44,6 +44,7 @@ import {
   type StreamQuery,
 } from '../stores/eventStore';
 import { notifyAll } from '../stores/inMemoryEventStore';
+import { readStoredMetadata } from '../stores/storedMetadata';
 import { validateAppend } from '../stores/validateAppend';
 import { enterAppendGate, SafeHead } from './appendGate';
 import {
@@ -427,6 +428,7 @@ export class MysqlEventStore implements EventStore {
 }
 
 function toStoredEvent(row: Row): StoredEvent {
+  const { metadata, unreadableMetadata } = readStoredMetadata(toText(row.metadata));
   return Object.freeze({
     sequenceNumber: toInt(row.sequence_number),
     aggregateId: toNullableText(row.aggregate_id),
@@ -434,7 +436,8 @@ function toStoredEvent(row: Row): StoredEvent {
     eventName: toText(row.event_name),
     context: toText(row.context),
     payload: toText(row.payload),
-    metadata: Object.freeze(JSON.parse(toText(row.metadata)) as Record<string, string>),
+    metadata,
     createdAt: fromSqlDateTime(row.created_at),
+    ...(unreadableMetadata === undefined ? {} : { unreadableMetadata }),
   });
 }
