@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { ConflictRetryCounter } from '../aggregate/conflictRetries';
 import { AggregateRuntime } from '../aggregate/aggregateRuntime';
 import { InProcessMessageBus } from '../bus/inProcessMessageBus';
 import type { MessageBus } from '../bus/messageBus';
@@ -22,6 +23,15 @@ import { EventoBundleBuilder } from './eventoBundleBuilder';
 import { wrapInvocationHandlers } from './invokers';
 import { scanPackage } from './scanPackage';
 
+/** Counters of a running bundle (since it started, in this instance). */
+export interface BundleStats {
+  /**
+   * Commands decided again after another writer appended to their aggregate first, by aggregate
+   * type. A type whose count keeps growing is contended: see `setCommandConflictRetries`.
+   */
+  readonly conflictRetries: Readonly<Record<string, number>>;
+}
+
 /**
  * A running set of components: it routes commands to aggregates and services, queries to
  * projections, and runs projectors, sagas and observers over the event store. Build one with
@@ -43,6 +53,7 @@ export class EventoBundle {
     private readonly supervisor: ConsumerSupervisor,
     private readonly instances: ReadonlyMap<Function, object>,
     readonly container: DependencyContainer,
+    private readonly conflicts: ConflictRetryCounter,
   ) {}
 
   static builder(): EventoBundleBuilder {
@@ -72,6 +83,7 @@ export class EventoBundle {
     const commandRuntimes = new Map<Function, AggregateRuntime | ServiceRuntime>();
     const queryRuntimes = new Map<Function, ProjectionRuntime>();
     const onSnapshotError = (error: unknown): void => config.onError(error, 'snapshot');
+    const conflicts = new ConflictRetryCounter();
     const supervisor = new ConsumerSupervisor(
       {
         bundleId: config.bundleId,
@@ -94,6 +106,7 @@ export class EventoBundle {
             conflictRetries: config.commandConflictRetries,
             cacheSize: config.aggregateCacheSize,
             onSnapshotError,
+            onConflictRetry: (aggregate) => conflicts.record(aggregate),
           }),
         );
       } else if (component.kind === 'service') {
@@ -127,6 +140,7 @@ export class EventoBundle {
       supervisor,
       instances,
       container,
+      conflicts,
     );
     const waitFor = new Set(
       registry
@@ -160,6 +174,11 @@ export class EventoBundle {
   async untilIdle(): Promise<void> {
     this.checkRunning('untilIdle');
     await this.supervisor.untilIdle();
+  }
+
+  /** This instance's counters: conflict retries per aggregate type. */
+  stats(): BundleStats {
+    return { conflictRetries: this.conflicts.snapshot() };
   }
 
   /** Each consumer's id, offset, lag, error state and dead event count. */
