@@ -55,7 +55,7 @@ export {
 export { PayloadName } from './decorators/payload';
 
 // Bundle and gateways
-export { EventoBundle, type UntilIdleOptions } from './bundle/eventoBundle';
+export { EventoBundle, type BundleStats, type UntilIdleOptions } from './bundle/eventoBundle';
 export { EventoBundleBuilder } from './bundle/eventoBundleBuilder';
 export { CommandGateway, type SendOptions } from './gateway/commandGateway';
 export { QueryGateway } from './gateway/queryGateway';

@@ -27,6 +27,8 @@ export interface AggregateRuntimeDeps {
   /** Aggregate states kept between commands, unless `@Aggregate({ cacheSize })` says otherwise. */
   readonly cacheSize: number;
   readonly onSnapshotError?: (error: unknown, aggregateId: string) => void;
+  /** Called with the aggregate's name each time a command is decided again after a ConcurrencyError. */
+  readonly onConflictRetry?: (aggregate: string) => void;
 }
 
 /** What a command decided: the handler's result, its events (as payloads and as records to append), the new state. */
@@ -75,6 +77,7 @@ export class AggregateRuntime {
           return await this.decide(message, handler, aggregateId);
         } catch (error) {
           if (!(error instanceof ConcurrencyError) || attempt >= this.deps.conflictRetries) throw error;
+          this.deps.onConflictRetry?.(this.descriptor.name);
           await backoff(attempt);
         }
       }

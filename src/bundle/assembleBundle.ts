@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { AggregateRuntime } from '../aggregate/aggregateRuntime';
+import { ConflictRetryCounter } from '../aggregate/conflictRetries';
 import { InProcessMessageBus } from '../bus/inProcessMessageBus';
 import type { MessageBus } from '../bus/messageBus';
 import { ConsumerSupervisor } from '../consumers/consumerSupervisor';
@@ -44,6 +45,8 @@ export interface BundleParts {
   readonly instances: ReadonlyMap<Function, object>;
   readonly endpoint: BundleEndpoint;
   readonly supervisor: ConsumerSupervisor;
+  /** Commands decided again after a conflict, per aggregate type. */
+  readonly conflicts: ConflictRetryCounter;
 }
 
 export async function assembleBundle(config: BundleConfig): Promise<BundleParts> {
@@ -78,6 +81,7 @@ export async function assembleBundle(config: BundleConfig): Promise<BundleParts>
   for (const component of registry.components) instances.set(component.type, construct(container, component));
 
   // 4. A runtime for each component.
+  const conflicts = new ConflictRetryCounter();
   const supervisor = new ConsumerSupervisor(
     { bundleId, owner: `${bundleId}:${instanceId}`, leaseTtlMs: config.leaseTtlMs, onError },
     eventStore,
@@ -98,6 +102,7 @@ export async function assembleBundle(config: BundleConfig): Promise<BundleParts>
             ...runtimeDeps,
             conflictRetries: config.commandConflictRetries,
             cacheSize: config.aggregateCacheSize,
+            onConflictRetry: (aggregate) => conflicts.record(aggregate),
             onSnapshotError: (error, aggregateId) =>
               onError(error, { kind: 'snapshot', component: component.name, aggregateId }),
           }),
@@ -138,6 +143,7 @@ export async function assembleBundle(config: BundleConfig): Promise<BundleParts>
     instances,
     endpoint,
     supervisor,
+    conflicts,
   };
 }
 

@@ -18,6 +18,15 @@ export interface UntilIdleOptions {
   timeoutMs?: number;
 }
 
+/** Counters of a running bundle (since it started, in this instance). */
+export interface BundleStats {
+  /**
+   * Commands decided again after another writer appended to their aggregate first, by aggregate
+   * type. A type whose count keeps growing is contended: see `setCommandConflictRetries`.
+   */
+  readonly conflictRetries: Readonly<Record<string, number>>;
+}
+
 /**
  * A running set of components: it routes commands to aggregates and services, queries to
  * projections, and runs projectors, sagas and observers over the event store. Build one with
@@ -137,6 +146,11 @@ export class EventoBundle {
         },
       },
     );
+  }
+
+  /** This instance's counters: conflict retries per aggregate type. */
+  stats(): BundleStats {
+    return { conflictRetries: this.parts.conflicts.snapshot() };
   }
 
   /** Each consumer's id, offset, lag, error state and dead event count. */

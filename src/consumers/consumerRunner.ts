@@ -1,5 +1,5 @@
 import { EventoChannels, traced } from '../diagnostics/channels';
-import { ConcurrencyError, LeaseLostError, type ErrorContext } from '../errors';
+import { ConcurrencyError, LeaseLostError, UnreadableEventError, type ErrorContext } from '../errors';
 import { KeyedMutex } from '../internal/keyedMutex';
 import type { ComponentKind } from '../internal/reflection';
 import type {
@@ -304,7 +304,8 @@ export class ConsumerRunner {
         } else {
           failures++;
           const { retry, retryDelay } = this.processor.retryPolicy(event.eventName);
-          if (retry >= 0 && failures > retry) {
+          // A stored event that cannot be read stays so: retrying it only delays the events after it.
+          if ((retry >= 0 && failures > retry) || cause instanceof UnreadableEventError) {
             await this.commit({
               offset: event.sequenceNumber,
               deadEvents: [

@@ -1,5 +1,10 @@
-import { ConsumerNotFoundError, DeadEventNotFoundError, type ErrorContext } from '../errors';
-import { publishedEvent } from '../messages/eventRecords';
+import {
+  ConsumerNotFoundError,
+  DeadEventNotFoundError,
+  UnreadableEventError,
+  type ErrorContext,
+} from '../errors';
+import { publishedEvent, unreadableEvent } from '../messages/eventRecords';
 import type { PublishedEvent } from '../messages/messages';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
 import type { ComponentDescriptor } from '../registry/descriptors';
@@ -25,9 +30,15 @@ export interface ConsumerReport {
   readonly deadEvents: number;
 }
 
-/** A dead event, with its payload revived. */
+/**
+ * A dead event, with its payload revived; one that cannot be revived is listed all the same, its
+ * raw payload in `event.payload` (and raw metadata in `event.unreadableMetadata`), with `readError`.
+ */
 export interface DeadEventView extends DeadEvent {
-  readonly message: PublishedEvent;
+  /** The event revived, or undefined when it cannot be (see `readError`). */
+  readonly message: PublishedEvent | undefined;
+  /** Why the stored event cannot be revived; undefined when it can. */
+  readonly readError: UnreadableEventError | undefined;
 }
 
 /** Settings the supervisor takes from the bundle. */
@@ -132,7 +143,14 @@ export class ConsumerSupervisor {
   async deadEvents(id: string): Promise<DeadEventView[]> {
     this.runner(id);
     const dead = await this.stateStore.listDeadEvents(id);
-    return dead.map((d) => ({ ...d, message: publishedEvent(d.event, this.payloads) }));
+    return dead.map((d) => {
+      try {
+        return { ...d, message: publishedEvent(d.event, this.payloads), readError: undefined };
+      } catch (error) {
+        const readError = error instanceof UnreadableEventError ? error : unreadableEvent(d.event, error);
+        return { ...d, message: undefined, readError };
+      }
+    });
   }
 
   async retryDeadEvent(id: string, sequenceNumber: number): Promise<void> {

@@ -22,6 +22,9 @@ export const ErrorCode = {
   LeaseLost: 'EVENTO_LEASE_LOST',
   ConsumerNotFound: 'EVENTO_CONSUMER_NOT_FOUND',
   DeadEventNotFound: 'EVENTO_DEAD_EVENT_NOT_FOUND',
+  UnsafePayload: 'EVENTO_UNSAFE_PAYLOAD',
+  UnreadableEvent: 'EVENTO_UNREADABLE_EVENT',
+  PayloadTooLarge: 'EVENTO_PAYLOAD_TOO_LARGE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

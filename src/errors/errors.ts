@@ -135,3 +135,24 @@ export class ConsumerNotFoundError extends EventoError {
 export class DeadEventNotFoundError extends EventoError {
   readonly code = ErrorCode.DeadEventNotFound;
 }
+
+/**
+ * JSON to revive holds a key that would choose an object's prototype or constructor
+ * (`__proto__`, `constructor`, `prototype`): refused, whoever wrote it. `context.path` says where.
+ */
+export class UnsafePayloadError extends EventoError {
+  readonly code = ErrorCode.UnsafePayload;
+}
+
+/**
+ * A stored event cannot be revived (its payload or metadata is damaged, hostile or names an
+ * unknown class). `context` names its sequence number, aggregate and version; `cause` says why.
+ */
+export class UnreadableEventError extends EventoError {
+  readonly code = ErrorCode.UnreadableEvent;
+}
+
+/** A payload is larger than the database accepts in one statement (MySQL's `max_allowed_packet`). */
+export class PayloadTooLargeError extends EventoError {
+  readonly code = ErrorCode.PayloadTooLarge;
+}

@@ -1,3 +1,4 @@
+import { SerializationError, UnreadableEventError } from '../errors';
 import type { Class } from '../internal/types';
 import type { EventToAppend, StoredEvent } from '../stores/eventStore';
 import { metadataFor } from './flow';
@@ -31,10 +32,26 @@ export function eventToAppend(
   };
 }
 
-/** A stored event revived as a message, its payload an instance of its own class. */
+/**
+ * A stored event revived as a message, its payload an instance of its own class. A payload or
+ * metadata that cannot be revived (damaged, hostile, an unknown class) is an UnreadableEventError
+ * naming the event's sequence number, aggregate and version, its cause saying why.
+ */
 export function publishedEvent(stored: StoredEvent, payloads: PayloadRegistry): PublishedEvent {
+  let payload: Event;
+  try {
+    if (stored.unreadableMetadata !== undefined) {
+      throw new SerializationError(
+        `its metadata is not a JSON object of strings: ${excerpt(stored.unreadableMetadata)}`,
+        { context: { path: 'metadata' } },
+      );
+    }
+    payload = payloads.deserialize<Event>(stored.eventName, stored.payload);
+  } catch (cause) {
+    throw unreadableEvent(stored, cause);
+  }
   return new PublishedEvent(
-    payloads.deserialize<Event>(stored.eventName, stored.payload),
+    payload,
     stored.eventName,
     new Metadata(stored.metadata),
     stored.createdAt,
@@ -43,4 +60,32 @@ export function publishedEvent(stored: StoredEvent, payloads: PayloadRegistry): 
     stored.aggregateVersion,
     stored.context,
   );
+}
+
+/** The UnreadableEventError for `stored`, which could not be revived because of `cause`. */
+export function unreadableEvent(stored: StoredEvent, cause: unknown): UnreadableEventError {
+  const where =
+    stored.aggregateId === null
+      ? 'a service event'
+      : `aggregate ${JSON.stringify(stored.aggregateId)} version ${stored.aggregateVersion ?? '?'}`;
+  const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  return new UnreadableEventError(
+    `Stored event #${stored.sequenceNumber} (${JSON.stringify(stored.eventName)}, ${where}) cannot be read: ${why} ` +
+      'The row was damaged or written outside the framework: fix or delete it in the events table. ' +
+      'Consumers send it to their dead events and go on; commands on its aggregate fail until it is fixed.',
+    {
+      cause,
+      context: {
+        sequenceNumber: stored.sequenceNumber,
+        aggregateId: stored.aggregateId,
+        aggregateVersion: stored.aggregateVersion,
+        eventName: stored.eventName,
+        reason: why,
+      },
+    },
+  );
+}
+
+function excerpt(text: string): string {
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text);
 }

@@ -1,22 +1,22 @@
 /**
  * JSON encoding that keeps what plain JSON loses: `Date`, `Map`, `Set`, and nested instances of
  * registered classes. Tags: `{"$date": iso}`, `{"$map": [[k, v]...]}`, `{"$set": [...]}`, and
- * `{"$type": name, ...fields}`. Decoding builds objects without calling constructors.
+ * `{"$type": name, ...fields}`. Decoding builds objects without calling constructors. Keys that
+ * could choose a prototype (`__proto__`, `constructor`, `prototype`) are refused both ways, so
+ * nothing is stored that cannot be read back.
  */
+import { UnsafePayloadError } from '../errors';
 import type { Class } from '../internal/types';
+import { FORBIDDEN_KEYS, reviveJson, type ClassNames } from './safeRevive';
 
-export interface ClassNames {
-  /** The registered name of `ctor`, or undefined when it is not registered. */
-  nameOf(ctor: Function): string | undefined;
-  /** The class registered under `name`; throws when there is none. */
-  classOf(name: string): Class;
-}
+export type { ClassNames } from './safeRevive';
 
 export function encode(value: unknown, names: ClassNames): string {
   // Most payloads hold only primitives, arrays and plain objects: nothing to tag, and a replacer
   // function would cost a call per key.
   if (needsNoTags(value, 0)) return JSON.stringify(value);
   return JSON.stringify(value, function (this: Record<string, unknown>, key: string, encoded: unknown) {
+    if (FORBIDDEN_KEYS.has(key)) throw refusedKey(key);
     const raw = this[key];
     if (raw instanceof Date) return { $date: raw.toISOString() };
     if (raw instanceof Map) return { $map: [...raw.entries()] };
@@ -30,30 +30,9 @@ export function encode(value: unknown, names: ClassNames): string {
   });
 }
 
+/** Revives JSON written by `encode`; see safeRevive.ts for what it refuses. */
 export function decode(json: string, names: ClassNames, topLevel?: Class): unknown {
-  // A tag is a key starting with '$', written `"$` (or with a \u escape): without either there is
-  // nothing to revive, and a reviver function would cost a call per value.
-  const parsed: unknown =
-    json.includes('"$') || json.includes('\\u')
-      ? JSON.parse(json, (_key, value: unknown) => reviveTagged(value, names))
-      : JSON.parse(json);
-  if (topLevel === undefined || parsed === null || typeof parsed !== 'object') return parsed;
-  return Object.assign(Object.create(topLevel.prototype as object) as object, parsed);
-}
-
-function reviveTagged(value: unknown, names: ClassNames): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  const record = value as Record<string, unknown>;
-  if (typeof record.$date === 'string' && Object.keys(record).length === 1) return new Date(record.$date);
-  if (Array.isArray(record.$map) && Object.keys(record).length === 1) {
-    return new Map(record.$map as [unknown, unknown][]);
-  }
-  if (Array.isArray(record.$set) && Object.keys(record).length === 1) return new Set(record.$set);
-  if (typeof record.$type === 'string') {
-    const { $type, ...fields } = record;
-    return Object.assign(Object.create(names.classOf($type).prototype as object) as object, fields);
-  }
-  return value;
+  return reviveJson(json, names, topLevel);
 }
 
 /**
@@ -79,6 +58,16 @@ function needsNoTags(value: unknown, depth: number): boolean {
     if (proto !== Object.prototype && proto !== null) return false;
   }
   const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) if (!needsNoTags(record[key], depth + 1)) return false;
+  for (const key of Object.keys(record)) {
+    // A refused key takes the replacer's path, which reports it.
+    if (FORBIDDEN_KEYS.has(key) || !needsNoTags(record[key], depth + 1)) return false;
+  }
   return true;
+}
+
+function refusedKey(key: string): UnsafePayloadError {
+  return new UnsafePayloadError(
+    `A payload or state holds an own property '${key}', which could not be read back safely; rename the field.`,
+    { context: { key } },
+  );
 }

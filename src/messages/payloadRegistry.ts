@@ -1,4 +1,4 @@
-import { PayloadNameConflictError, SerializationError, UnknownPayloadError } from '../errors';
+import { EventoError, PayloadNameConflictError, SerializationError, UnknownPayloadError } from '../errors';
 import { getPayloadName } from '../internal/reflection';
 import type { Class } from '../internal/types';
 import { decode, encode, type ClassNames } from './json';
@@ -72,6 +72,7 @@ export class PayloadRegistry implements ClassNames {
     try {
       return encode(payload, this);
     } catch (cause) {
+      if (cause instanceof EventoError) throw cause;
       const what = (payload as object | undefined)?.constructor?.name ?? typeof payload;
       throw new SerializationError(
         `Cannot serialize ${what} as JSON: ${String(cause)}; remove cycles, functions and BigInts from it.`,
@@ -82,16 +83,12 @@ export class PayloadRegistry implements ClassNames {
     }
   }
 
+  /**
+   * Revives `json` as an instance of the class registered under `name`. Throws
+   * UnknownPayloadError, UnsafePayloadError or SerializationError (see safeRevive.ts), never
+   * returns anything but an instance of that class.
+   */
   deserialize<T = unknown>(name: string, json: string): T {
-    const ctor = this.classOf(name);
-    try {
-      return decode(json, this, ctor) as T;
-    } catch (cause) {
-      if (cause instanceof UnknownPayloadError) throw cause;
-      throw new SerializationError(`Cannot read a stored '${name}': ${String(cause)}`, {
-        cause,
-        context: { name },
-      });
-    }
+    return decode(json, this, this.classOf(name)) as T;
   }
 }

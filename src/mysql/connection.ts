@@ -19,6 +19,8 @@ export type MysqlConnectionOptions =
       readonly uri: string;
       /** Size of the pool the store creates (default 10). */
       readonly connectionLimit?: number;
+      /** Who the pool's connections say they are, for a DBA (see {@link ConnectionAttributes}). */
+      readonly connectionAttributes?: ConnectionAttributes;
       readonly pool?: never;
     }
   | {
@@ -26,7 +28,35 @@ export type MysqlConnectionOptions =
       readonly pool: Pool;
       readonly uri?: never;
       readonly connectionLimit?: never;
+      readonly connectionAttributes?: never;
     };
+
+/**
+ * Connection attributes the store's connections send when they connect, so a DBA can tell the
+ * framework's connections apart: `program_name` (default `evento-ts`), `evento_bundle` and
+ * `evento_instance`. The server shows them in `performance_schema.session_connect_attrs` (when
+ * `performance_schema` is on; MariaDB has it off by default).
+ */
+export interface ConnectionAttributes {
+  readonly programName?: string;
+  readonly bundleId?: string;
+  readonly instanceId?: string;
+}
+
+/** The attributes a pool's connections send for `attributes`. */
+export function connectAttributes(attributes: ConnectionAttributes = {}): Record<string, string> {
+  const result: Record<string, string> = { program_name: attributes.programName ?? 'evento-ts' };
+  if (attributes.bundleId !== undefined) result.evento_bundle = attributes.bundleId;
+  if (attributes.instanceId !== undefined) result.evento_instance = attributes.instanceId;
+  for (const [name, value] of Object.entries(result)) {
+    if (typeof value !== 'string' || value.length === 0 || value.length > 255) {
+      throw new ConfigurationError(
+        `The connection attribute ${name} must be a string of 1 to 255 characters (got ${JSON.stringify(value)}).`,
+      );
+    }
+  }
+  return result;
+}
 
 /** Anything that runs queries: a pool or one of its connections. */
 export type Queryable = Connection;
@@ -42,9 +72,19 @@ export interface OpenedPool {
 
 /** Opens (or adopts) the pool described by `options`. */
 export function openPool(options: MysqlConnectionOptions): OpenedPool {
-  const candidate = options as { uri?: unknown; pool?: unknown; connectionLimit?: unknown };
+  const candidate = options as {
+    uri?: unknown;
+    pool?: unknown;
+    connectionLimit?: unknown;
+    connectionAttributes?: ConnectionAttributes;
+  };
   if (candidate.pool !== undefined && candidate.uri !== undefined) {
     throw new ConfigurationError('Give a MySQL store either `uri` or `pool`, not both.');
+  }
+  if (candidate.pool !== undefined && candidate.connectionAttributes !== undefined) {
+    throw new ConfigurationError(
+      'connectionAttributes apply to the pool a MySQL store creates from `uri`; set connectAttributes on the pool you pass instead.',
+    );
   }
   if (candidate.pool !== undefined) {
     const pool = candidate.pool as Partial<Pool>;
@@ -75,6 +115,7 @@ export function openPool(options: MysqlConnectionOptions): OpenedPool {
     dateStrings: true,
     supportBigNumbers: true,
     enableKeepAlive: true,
+    connectAttributes: connectAttributes(candidate.connectionAttributes),
   });
   return { pool, owned: true };
 }

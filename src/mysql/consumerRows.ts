@@ -7,6 +7,7 @@ import type {
   DeadEvent,
   StoredSagaInstance,
 } from '../stores/consumerStateStore';
+import { metadataText, readStoredMetadata } from '../stores/storedMetadata';
 import {
   fromNullableSqlDateTime,
   fromSqlDateTime,
@@ -86,7 +87,7 @@ export function deadEventValues(dead: DeadEvent): unknown[] {
     event.eventName,
     event.context,
     event.payload,
-    JSON.stringify(event.metadata),
+    metadataText(event),
     toSqlDateTime(event.createdAt, 'A dead event createdAt'),
     dead.errorName,
     dead.errorMessage,
@@ -98,6 +99,7 @@ export function deadEventValues(dead: DeadEvent): unknown[] {
 
 /** A `dead_events` row as a frozen DeadEvent. */
 export function toDeadEvent(row: Row): DeadEvent {
+  const { metadata, unreadableMetadata } = readStoredMetadata(toText(row.metadata));
   return Object.freeze({
     consumerId: toText(row.consumer_id),
     event: Object.freeze({
@@ -107,8 +109,9 @@ export function toDeadEvent(row: Row): DeadEvent {
       eventName: toText(row.event_name),
       context: toText(row.context),
       payload: toText(row.payload),
-      metadata: Object.freeze(JSON.parse(toText(row.metadata)) as Record<string, string>),
+      metadata,
       createdAt: fromSqlDateTime(row.created_at),
+      ...(unreadableMetadata === undefined ? {} : { unreadableMetadata }),
     }),
     errorName: toText(row.error_name),
     errorMessage: toText(row.error_message),

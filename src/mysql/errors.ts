@@ -1,4 +1,10 @@
-import { ConfigurationError, EventoError, InvalidArgumentError, StoreUnavailableError } from '../errors';
+import {
+  ConfigurationError,
+  EventoError,
+  InvalidArgumentError,
+  PayloadTooLargeError,
+  StoreUnavailableError,
+} from '../errors';
 
 /** MySQL/MariaDB server error numbers the stores react to. */
 export const MysqlErrno = {
@@ -6,6 +12,7 @@ export const MysqlErrno = {
   LockWaitTimeout: 1205,
   Deadlock: 1213,
   DataTooLong: 1406,
+  PacketTooLarge: 1153,
 } as const;
 
 /** Server errors that mean the connection or server is gone or refuses work for now. */
@@ -93,13 +100,21 @@ function messageOf(error: unknown): string {
 /**
  * Turns a driver error into the framework's error for it: lost connections, lock conflicts that
  * outlived their retries and refusals become `StoreUnavailableError` (retriable), bad credentials
- * or database names `ConfigurationError`, a too long value `InvalidArgumentError`. Framework
+ * or database names `ConfigurationError`, a too long value `InvalidArgumentError`, a statement
+ * over `max_allowed_packet` `PayloadTooLargeError`. Framework
  * errors and anything else are returned unchanged. `doing` says what the store was doing.
  */
 export function mapDriverError(error: unknown, doing: string): unknown {
   if (error instanceof EventoError) return error;
   const errno = errnoOf(error);
   const context = { doing, code: field(error, 'code'), errno };
+  if (errno === MysqlErrno.PacketTooLarge) {
+    return new PayloadTooLargeError(
+      `MySQL refused a statement while ${doing}: ${messageOf(error)}. Make the payload smaller, or raise the server's max_allowed_packet ` +
+        '(SET GLOBAL max_allowed_packet = ...; and max_allowed_packet under [mysqld] in its configuration).',
+      { cause: error, context },
+    );
+  }
   if (isConnectionError(error)) {
     return new StoreUnavailableError(
       `MySQL was unavailable while ${doing}: ${messageOf(error)}. Check that the database is up and reachable; the call may succeed when retried.`,

@@ -4,6 +4,6 @@
  */
 export { MysqlEventStore, type MysqlEventStoreOptions } from './mysqlEventStore';
 export { MysqlConsumerStateStore, type MysqlConsumerStateStoreOptions } from './mysqlConsumerStateStore';
-export type { MysqlConnectionOptions } from './connection';
+export type { ConnectionAttributes, MysqlConnectionOptions } from './connection';
 export type { MigrateMode } from './migrations';
 export { DEFAULT_TABLE_PREFIX, TABLE_PREFIX_PATTERN } from './identifiers';

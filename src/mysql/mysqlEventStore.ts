@@ -44,6 +44,7 @@ import {
   type StreamQuery,
 } from '../stores/eventStore';
 import { notifyAll } from '../stores/inMemoryEventStore';
+import { readStoredMetadata } from '../stores/storedMetadata';
 import { validateAppend } from '../stores/validateAppend';
 import { enterAppendGate, SafeHead } from './appendGate';
 import {
@@ -73,6 +74,7 @@ import { EVENT_STORE_MIGRATIONS } from './eventStoreSchema';
 import { tableName, validateTablePrefix } from './identifiers';
 import { migrate, type MigrateMode } from './migrations';
 import { validateMigrateMode } from './options';
+import { PacketLimit } from './packetLimit';
 
 /** Settings of a {@link MysqlEventStore}. */
 export type MysqlEventStoreOptions = MysqlConnectionOptions & {
@@ -86,6 +88,9 @@ export type MysqlEventStoreOptions = MysqlConnectionOptions & {
 
 /** How many times an append is run again after a deadlock, lock wait timeout or lost connection. */
 const APPEND_ATTEMPTS = 5;
+
+const INSERT_COLUMNS =
+  '(aggregate_id, aggregate_version, event_name, context, payload, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)';
 
 const EVENT_COLUMNS =
   'sequence_number, aggregate_id, aggregate_version, event_name, context, payload, metadata, created_at';
@@ -103,6 +108,7 @@ export class MysqlEventStore implements EventStore {
   private readonly pool: Pool;
   private readonly ownsPool: boolean;
   private readonly safeHead: SafeHead;
+  private readonly packetLimit: PacketLimit;
   private readonly listeners = new Set<() => void>();
   private readying: Promise<void> | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
@@ -137,6 +143,7 @@ export class MysqlEventStore implements EventStore {
     this.pool = pool;
     this.ownsPool = owned;
     this.safeHead = new SafeHead(pool, this.prefix);
+    this.packetLimit = new PacketLimit(pool);
   }
 
   /** Creates or upgrades the schema (`apply`) or checks it (`verify`). Runs once; later calls wait for it. */
@@ -159,6 +166,17 @@ export class MysqlEventStore implements EventStore {
     }));
     await this.init();
     const doing = `appending to ${request.aggregateId === null ? 'the service stream' : `aggregate ${request.aggregateId}`}`;
+    try {
+      for (const { event, metadata } of rows) {
+        await this.packetLimit.check(
+          `INSERT INTO ${this.table('events')} ${INSERT_COLUMNS}`,
+          [request.aggregateId, 0, event.eventName, event.context, event.payload, metadata, ''],
+          `The event ${event.eventName} ${doing.replace('appending to', 'for')}`,
+        );
+      }
+    } catch (error) {
+      throw mapDriverError(error, doing);
+    }
     for (let attempt = 1; ; attempt++) {
       const progress = { wrote: false };
       try {
@@ -171,7 +189,7 @@ export class MysqlEventStore implements EventStore {
             const aggregateVersion = request.aggregateId === null ? null : request.expectedVersion + i + 1;
             const result = await executeSql(
               connection,
-              `INSERT INTO ${this.table('events')} (aggregate_id, aggregate_version, event_name, context, payload, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+              `INSERT INTO ${this.table('events')} ${INSERT_COLUMNS}`,
               [
                 request.aggregateId,
                 aggregateVersion,
@@ -269,6 +287,11 @@ export class MysqlEventStore implements EventStore {
     await this.init();
     const v = snapshot.aggregateVersion;
     try {
+      await this.packetLimit.check(
+        `INSERT INTO ${this.table('snapshots')} VALUES (?, ?, ?, ?, ?)`,
+        [snapshot.aggregateId, snapshot.stateName, snapshot.state, snapshot.state, ''],
+        `The snapshot ${snapshot.stateName} of aggregate ${snapshot.aggregateId}`,
+      );
       // aggregate_version is assigned last: the IFs before it compare against the stored version.
       await executeSql(
         this.pool,
@@ -427,6 +450,7 @@ export class MysqlEventStore implements EventStore {
 }
 
 function toStoredEvent(row: Row): StoredEvent {
+  const { metadata, unreadableMetadata } = readStoredMetadata(toText(row.metadata));
   return Object.freeze({
     sequenceNumber: toInt(row.sequence_number),
     aggregateId: toNullableText(row.aggregate_id),
@@ -434,7 +458,8 @@ function toStoredEvent(row: Row): StoredEvent {
     eventName: toText(row.event_name),
     context: toText(row.context),
     payload: toText(row.payload),
-    metadata: Object.freeze(JSON.parse(toText(row.metadata)) as Record<string, string>),
+    metadata,
     createdAt: fromSqlDateTime(row.created_at),
+    ...(unreadableMetadata === undefined ? {} : { unreadableMetadata }),
   });
 }

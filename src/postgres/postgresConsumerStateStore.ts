@@ -11,7 +11,7 @@ import type {
   TransactionalWork,
 } from '../stores/consumerStateStore';
 import { CONSUMER_STATE_COMPONENT, CONSUMER_STATE_MIGRATIONS } from './consumerStateSchema';
-import { toNumber, toStoredEvent, type EventRow } from './rows';
+import { metadataJsonb, toNumber, toStoredEvent, type EventRow } from './rows';
 import { PostgresStoreBase, type PostgresStoreOptions } from './storeBase';
 
 /** Options of {@link PostgresConsumerStateStore}. */
@@ -339,7 +339,7 @@ export class PostgresConsumerStateStore extends PostgresStoreBase implements Con
           dead.map((d) => d.event.eventName),
           dead.map((d) => d.event.context),
           dead.map((d) => d.event.payload),
-          dead.map((d) => JSON.stringify(d.event.metadata)),
+          dead.map((d) => metadataJsonb(d.event)),
           dead.map((d) => d.event.createdAt),
           dead.map((d) => d.errorName),
           dead.map((d) => d.errorMessage),

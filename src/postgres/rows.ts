@@ -1,4 +1,5 @@
 import type { StoredEvent } from '../stores/eventStore';
+import { metadataText, readStoredMetadata } from '../stores/storedMetadata';
 
 /** The event columns as `pg` returns them (bigint as a string, jsonb parsed). */
 export interface EventRow {
@@ -8,7 +9,7 @@ export interface EventRow {
   event_name: string;
   context: string;
   payload: string;
-  metadata: Record<string, string> | null;
+  metadata: unknown;
   created_at: Date;
 }
 
@@ -16,14 +17,13 @@ export interface EventRow {
 export const EVENT_COLUMNS =
   'sequence_number, aggregate_id, aggregate_version, event_name, context, payload, metadata, created_at';
 
-/** The metadata of rows whose column is NULL (shared, frozen). */
-const NO_METADATA: Readonly<Record<string, string>> = Object.freeze({});
-
 /**
  * A row as a frozen StoredEvent (numbers as JS numbers). `pg` parses each row's jsonb into a new
- * object, so the row's metadata is frozen in place rather than copied.
+ * object, so the row's metadata is frozen in place rather than copied; metadata that is not an
+ * object of strings is kept raw (see readStoredMetadata).
  */
 export function toStoredEvent(row: EventRow): StoredEvent {
+  const { metadata, unreadableMetadata } = readStoredMetadata(row.metadata);
   return Object.freeze({
     sequenceNumber: Number(row.sequence_number),
     aggregateId: row.aggregate_id,
@@ -31,12 +31,28 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     eventName: row.event_name,
     context: row.context,
     payload: row.payload,
-    metadata: row.metadata === null ? NO_METADATA : Object.freeze(row.metadata),
+    metadata,
     createdAt: row.created_at,
+    ...(unreadableMetadata === undefined ? {} : { unreadableMetadata }),
   });
 }
 
 /** A nullable bigint column as a JS number. */
 export function toNumber(value: string | number): number {
   return typeof value === 'number' ? value : Number(value);
+}
+
+/**
+ * The jsonb text to write for `event`'s metadata (as a dead event): its raw stored value when it
+ * was unreadable, as a JSON string if that raw value is not even JSON (jsonb would refuse it).
+ */
+export function metadataJsonb(event: StoredEvent): string {
+  const text = metadataText(event);
+  if (event.unreadableMetadata === undefined) return text;
+  try {
+    JSON.parse(text);
+    return text;
+  } catch {
+    return JSON.stringify(text);
+  }
 }

@@ -17,6 +17,12 @@ export interface StoredEvent extends EventToAppend {
   readonly aggregateId: string | null;
   /** Its version within the aggregate (1, 2, ...); null for a service event. */
   readonly aggregateVersion: number | null;
+  /**
+   * Set by a store when the row's metadata is not a JSON object of strings (damaged or written by
+   * hand): the raw stored text, `metadata` being then empty. The stream still reads; reviving this
+   * event fails with UnreadableEventError, so a consumer sends it to its dead events.
+   */
+  readonly unreadableMetadata?: string;
 }
 
 /** One atomic append. */

@@ -1,7 +1,15 @@
 import { InvalidArgumentError } from '../errors';
+import { FORBIDDEN_KEYS } from '../messages/safeRevive';
 import type { AppendRequest } from './eventStore';
 
-/** Rejects an append request no store should accept, before anything is written. */
+/** A UTF-16 surrogate without its other half: not a character, so no database can store it faithfully. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Rejects an append request no store should accept, before anything is written. Every store calls
+ * it, so ids, names and metadata are held to one rule everywhere: PostgreSQL refuses NUL and lone
+ * surrogates with raw driver errors, and MySQL would store a lone surrogate as U+FFFD (another id).
+ */
 export function validateAppend(request: AppendRequest): void {
   const { aggregateId, expectedVersion, events } = request;
   if (events.length === 0) {
@@ -12,6 +20,7 @@ export function validateAppend(request: AppendRequest): void {
       `append() needs a non-empty aggregate id (got ${JSON.stringify(aggregateId)}); return a non-empty id from getAggregateId().`,
     );
   }
+  if (aggregateId !== null) requireStorableText(aggregateId, 'the aggregate id', 'getAggregateId()');
   if (aggregateId !== null && (!Number.isInteger(expectedVersion) || expectedVersion < 0)) {
     throw new InvalidArgumentError(
       `append() needs a whole expectedVersion >= 0 (got ${expectedVersion}); pass the version the events were decided on.`,
@@ -27,5 +36,68 @@ export function validateAppend(request: AppendRequest): void {
         'append() got an event without a name or JSON payload; serialize events with the PayloadRegistry.',
       );
     }
+    requireStorableText(event.eventName, 'the event name', '@PayloadName');
+    requireStorableText(event.context, 'the context', 'getContext()');
+    validateMetadata(event.metadata);
   }
+}
+
+/** Rejects metadata that no store keeps faithfully: non-string values, NUL, lone surrogates, refused keys. */
+export function validateMetadata(metadata: Readonly<Record<string, string>>): void {
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+    throw new InvalidArgumentError(
+      `append() got metadata that is not a map of strings (got ${describe(metadata)}).`,
+    );
+  }
+  for (const key of Object.keys(metadata)) {
+    const field = `the metadata key ${JSON.stringify(key)}`;
+    if (FORBIDDEN_KEYS.has(key)) {
+      throw new InvalidArgumentError(
+        `${field} is refused: it could replace an object's prototype when read back; use another key.`,
+        { context: { field: 'metadata', key } },
+      );
+    }
+    requireStorableText(key, field, 'the metadata you set');
+    const value: unknown = metadata[key];
+    if (typeof value !== 'string') {
+      throw new InvalidArgumentError(
+        `The value of ${field} must be a string (got ${describe(value)}); metadata is a map of strings.`,
+        { context: { field: 'metadata', key } },
+      );
+    }
+    requireStorableText(value, `the value of ${field}`, 'the metadata you set');
+  }
+}
+
+/**
+ * Throws InvalidArgumentError naming `field` unless `value` is a string every store keeps as it
+ * is: no NUL character, no lone UTF-16 surrogate. `source` says where the value came from.
+ */
+export function requireStorableText(value: unknown, field: string, source: string): void {
+  if (typeof value !== 'string') {
+    throw new InvalidArgumentError(`${capitalize(field)} must be a string (got ${describe(value)}).`, {
+      context: { field },
+    });
+  }
+  const problem = value.includes('\u0000')
+    ? 'a NUL character (\\u0000)'
+    : LONE_SURROGATE.test(value)
+      ? 'a lone UTF-16 surrogate (half of a character)'
+      : undefined;
+  if (problem !== undefined) {
+    throw new InvalidArgumentError(
+      `${capitalize(field)} ${JSON.stringify(value.slice(0, 80))} holds ${problem}, which no store keeps as it is; remove it from ${source}.`,
+      { context: { field } },
+    );
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
 }

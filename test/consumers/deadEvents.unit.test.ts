@@ -42,7 +42,7 @@ describe('dead events', () => {
       retries: 0,
     });
     expect(dead?.event.sequenceNumber).toBe(3);
-    expect(dead?.message.payload).toEqual(
+    expect(dead?.message?.payload).toEqual(
       new Deposit('a1', 13).constructor === Deposit ? expect.objectContaining({ amount: 13 }) : undefined,
     );
     expect(dead?.errorStack).toContain('RangeError: 13 is unlucky');

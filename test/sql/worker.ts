@@ -8,6 +8,7 @@
 import 'reflect-metadata';
 import { EventoBundle, describeErrorContext } from '../../src';
 import { scopeWith } from '../consumers/support';
+import { AccountAggregate, Deposit } from '../domain/bank';
 import { openStores, tableOf } from './databases';
 import { Ledger, ledgerProjectors } from './ledger';
 import type { WorkerConfig, WorkerMessage, WorkerRequest } from './workerProcess';
@@ -41,11 +42,12 @@ async function main(): Promise<void> {
   const bundle = await EventoBundle.builder()
     .setBundleId(config.bundleId)
     .setInstanceId(config.instanceId)
-    .setComponents(components)
+    .setComponents([AccountAggregate, ...components])
     .setEventStore(stores.eventStore)
     .setConsumerStateStore(stores.stateStore)
     .setContainer(scopeWith(ledger))
     .setLeaseTtl(config.leaseTtlMs)
+    .setCommandConflictRetries(100)
     .setErrorHandler((error, where) =>
       send({ type: 'error', where: describeErrorContext(where), message: describeError(error) }),
     )
@@ -56,6 +58,17 @@ async function main(): Promise<void> {
       try {
         if (request.type === 'report') {
           send({ type: 'report', id: request.id, consumers: await bundle.consumers() });
+        } else if (request.type === 'deposit') {
+          let left = request.count;
+          await Promise.all(
+            Array.from({ length: request.concurrency }, async () => {
+              while (left > 0) {
+                left--;
+                await bundle.commandGateway.send(new Deposit(request.accountId, 1));
+              }
+            }),
+          );
+          send({ type: 'deposited', id: request.id, conflictRetries: bundle.stats().conflictRetries });
         } else if (request.type === 'idle') {
           await bundle.untilIdle();
           send({ type: 'idle', id: request.id });

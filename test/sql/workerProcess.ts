@@ -30,8 +30,17 @@ export interface WorkerConfig {
   readonly reportApplied: boolean;
 }
 
-/** What the parent asks a worker. */
-export type WorkerRequest = { readonly id: number; readonly type: 'report' | 'idle' | 'stop' };
+/** What the parent asks a worker: a report, to wait until idle, to stop, or to send deposits. */
+export type WorkerRequest =
+  | { readonly id: number; readonly type: 'report' | 'idle' | 'stop' }
+  | {
+      readonly id: number;
+      readonly type: 'deposit';
+      /** Deposits of 1 to send to this account, `concurrency` at a time. */
+      readonly accountId: string;
+      readonly count: number;
+      readonly concurrency: number;
+    };
 
 /** What a worker tells its parent. */
 export type WorkerMessage =
@@ -40,6 +49,12 @@ export type WorkerMessage =
   | { readonly type: 'error'; readonly where: string; readonly message: string }
   | { readonly type: 'report'; readonly id: number; readonly consumers: ConsumerReport[] }
   | { readonly type: 'idle'; readonly id: number }
+  | {
+      readonly type: 'deposited';
+      readonly id: number;
+      /** The bundle's conflict retries by aggregate type, after the deposits. */
+      readonly conflictRetries: Readonly<Record<string, number>>;
+    }
   | { readonly type: 'failed'; readonly id: number; readonly message: string };
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -94,12 +109,16 @@ export class WorkerBuild {
   }
 }
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /** A running worker process. */
 export class WorkerProcess {
   /** Every message received, in order. */
   readonly messages: WorkerMessage[] = [];
   /** The highest sequence number reported 'applied' (written, maybe not committed). */
   lastApplied = 0;
+  /** Every sequence number reported 'applied', in the order written (rolled back ones included). */
+  readonly applied: number[] = [];
   /** Resolves with the exit code and signal once the process has exited. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private output = '';
@@ -122,8 +141,10 @@ export class WorkerProcess {
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
     child.on('message', (message: WorkerMessage) => {
-      if (message.type === 'applied') this.lastApplied = Math.max(this.lastApplied, message.sequenceNumber);
-      else this.messages.push(message);
+      if (message.type === 'applied') {
+        this.lastApplied = Math.max(this.lastApplied, message.sequenceNumber);
+        this.applied.push(message.sequenceNumber);
+      } else this.messages.push(message);
       this.wake();
     });
   }
@@ -184,13 +205,24 @@ export class WorkerProcess {
 
   /** The bundle's consumers() report. */
   async report(): Promise<ConsumerReport[]> {
-    const reply = await this.request('report');
+    const reply = await this.request({ type: 'report' });
     return reply.type === 'report' ? reply.consumers : [];
   }
 
   /** Resolves once every consumer running in the worker has caught up with the head. */
   async idle(timeoutMs = 60_000): Promise<void> {
-    await this.request('idle', timeoutMs);
+    await this.request({ type: 'idle' }, timeoutMs);
+  }
+
+  /** Sends `count` Deposit commands to `accountId`, `concurrency` at a time; resolves to the bundle's conflict retries. */
+  async deposit(
+    accountId: string,
+    count: number,
+    concurrency: number,
+    timeoutMs = 60_000,
+  ): Promise<Readonly<Record<string, number>>> {
+    const reply = await this.request({ type: 'deposit', accountId, count, concurrency }, timeoutMs);
+    return reply.type === 'deposited' ? reply.conflictRetries : {};
   }
 
   /** Stops the bundle gracefully and waits for the process to exit. */
@@ -215,9 +247,13 @@ export class WorkerProcess {
     await this.exited;
   }
 
-  private async request(type: WorkerRequest['type'], timeoutMs = 30_000): Promise<WorkerMessage> {
+  private async request(
+    body: DistributiveOmit<WorkerRequest, 'id'>,
+    timeoutMs = 30_000,
+  ): Promise<WorkerMessage> {
     const id = this.nextId++;
-    const request: WorkerRequest = { id, type };
+    const type = body.type;
+    const request = { ...body, id } as WorkerRequest;
     this.child.send(request);
     let reply: WorkerMessage | undefined;
     await this.until(
