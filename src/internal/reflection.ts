@@ -65,6 +65,14 @@ export function getParamTypes(prototype: object, method: string): unknown[] | un
   return Reflect.getMetadata('design:paramtypes', prototype, method) as unknown[] | undefined;
 }
 
+/**
+ * True when TypeScript emitted a return type for the method. It emits `undefined` both for `: void`
+ * and for a method without a return type, so only this tells those apart from no metadata at all.
+ */
+export function hasReturnType(prototype: object, method: string): boolean {
+  return Reflect.hasMetadata('design:returntype', prototype, method);
+}
+
 /** The return type TypeScript emitted for a method, or undefined. */
 export function getReturnType(prototype: object, method: string): unknown {
   return Reflect.getMetadata('design:returntype', prototype, method);
