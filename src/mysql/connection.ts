@@ -19,12 +19,15 @@ export type MysqlConnectionOptions =
       readonly uri: string;
       /** Size of the pool the store creates (default 10). */
       readonly connectionLimit?: number;
+      /** Give either `uri` or `pool`. */
       readonly pool?: never;
     }
   | {
       /** A pool you own: the store uses it and leaves it open in `close()`. */
       readonly pool: Pool;
+      /** Give either `uri` or `pool`. */
       readonly uri?: never;
+      /** Only with `uri`. */
       readonly connectionLimit?: never;
     };
 

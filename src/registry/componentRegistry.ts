@@ -51,7 +51,9 @@ const decoratorOf: Readonly<Record<ComponentKind, string>> = {
  * throws one ComponentDefinitionError listing every problem found, each with its fix.
  */
 export class ComponentRegistry {
+  /** Every component, validated. */
   readonly components: readonly ComponentDescriptor[];
+  /** The payload and state classes the components take and produce, by name. */
   readonly payloads: PayloadRegistry;
   private readonly commandRoutes = new Map<Function, HandlerDescriptor>();
   private readonly queryRoutes = new Map<Function, HandlerDescriptor>();
@@ -73,22 +75,27 @@ export class ComponentRegistry {
     if (problems.length > 0) throw new ComponentDefinitionError(problems);
   }
 
+  /** The components declared with one decorator kind. */
   ofKind(kind: ComponentKind): ComponentDescriptor[] {
     return this.components.filter((c) => c.kind === kind);
   }
 
+  /** The handler of a command class, by class identity (a subclass is another command). */
   commandHandler(payload: Function): HandlerDescriptor | undefined {
     return this.commandRoutes.get(payload);
   }
 
+  /** The handler of a query class, by class identity. */
   queryHandler(payload: Function): HandlerDescriptor | undefined {
     return this.queryRoutes.get(payload);
   }
 
+  /** Payload names of the commands these components handle. */
   commandNames(): string[] {
     return [...this.commandRoutes.values()].map((h) => h.payloadName);
   }
 
+  /** Payload names of the queries these components answer. */
   queryNames(): string[] {
     return [...this.queryRoutes.values()].map((h) => h.payloadName);
   }
