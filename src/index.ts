@@ -1,6 +1,8 @@
 /**
  * evento-ts: a decorator-based RECQ framework. Aggregates decide, the event store remembers,
  * projectors, sagas and observers react, projections answer.
+ *
+ * @module evento-ts
  */
 import 'reflect-metadata';
 
@@ -102,7 +104,10 @@ export type {
   StoredSagaInstance,
   TransactionalWork,
 } from './stores/consumerStateStore';
-export { InMemoryConsumerStateStore } from './stores/inMemoryConsumerStateStore';
+export {
+  InMemoryConsumerStateStore,
+  type InMemoryConsumerStateStoreOptions,
+} from './stores/inMemoryConsumerStateStore';
 
 // Errors
 export * from './errors';

@@ -14,6 +14,7 @@ import type { EventStore, EventToAppend } from '../stores/eventStore';
 import { AggregateCache } from './aggregateCache';
 import { aggregateIdOf, checkEvents, checkLifecycle } from './commandRules';
 import { AggregateState } from '../model/aggregateState';
+import { checkSnapshotState } from './snapshotCheck';
 
 /** What the runtime needs from the bundle. */
 export interface AggregateRuntimeDeps {
@@ -203,20 +204,22 @@ export class AggregateRuntime {
     const loaded =
       cached === undefined ? await this.load(aggregateId) : await this.catchUp(aggregateId, cached);
     const decision = await this.execute(message, handler, aggregateId, loaded, new Date());
+    const version = loaded.version + decision.events.length;
+    const { state } = decision;
+    const snapshotDue =
+      this.snapshotFrequency >= 0 &&
+      state !== undefined &&
+      version - loaded.snapshotVersion >= this.snapshotFrequency;
+    // A state its snapshot would not give back fails the command before anything is stored.
+    if (snapshotDue)
+      checkSnapshotState(this.descriptor.name, this.snapshotFrequency, state, this.deps.payloads);
     await this.deps.pipeline.append(this.deps.eventStore, {
       aggregateId,
       expectedVersion: loaded.version,
       events: decision.records,
     });
-    const version = loaded.version + decision.events.length;
-    const { state } = decision;
     let { snapshotVersion } = loaded;
-    if (
-      this.snapshotFrequency >= 0 &&
-      state !== undefined &&
-      version - snapshotVersion >= this.snapshotFrequency &&
-      (await this.snapshot(aggregateId, version, state))
-    ) {
+    if (snapshotDue && (await this.snapshot(aggregateId, version, state))) {
       snapshotVersion = version;
     }
     this.cache.put(aggregateId, { state, version, snapshotVersion });

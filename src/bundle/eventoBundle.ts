@@ -34,13 +34,21 @@ export interface BundleStats {
  */
 export class EventoBundle {
   private stopped = false;
+  /** The id given with `setBundleId`: part of every consumer id, so changing it starts new consumers. */
   readonly bundleId: string;
+  /** This process's id among the bundle's instances (`setInstanceId`, default a random UUID): the owner of the consumer leases it holds. */
   readonly instanceId: string;
+  /** Sends commands through the bundle's bus to whichever bound bundle handles them. */
   readonly commandGateway: CommandGateway;
+  /** Sends queries through the bundle's bus to whichever bound bundle answers them. */
   readonly queryGateway: QueryGateway;
+  /** The event store the bundle appends to and its consumers read (in memory unless `setEventStore` gave one). */
   readonly eventStore: EventStore;
+  /** Where consumers keep offsets, leases, saga instances and dead events (in memory unless `setConsumerStateStore` gave one). */
   readonly consumerStateStore: ConsumerStateStore;
+  /** The validated components and their routes. */
   readonly registry: ComponentRegistry;
+  /** The bundle's own tsyringe child container, which built the components; resolve your services from it. */
   readonly container: DependencyContainer;
 
   private constructor(private readonly parts: BundleParts) {
@@ -54,12 +62,12 @@ export class EventoBundle {
     this.container = parts.container;
   }
 
-  /** The builder: set the bundle id and components (and stores, bus, interceptors...), then `start()`. */
+  /** Starts configuring a bundle; `start()` on the builder validates the components and runs them. */
   static builder(): EventoBundleBuilder {
     return new EventoBundleBuilder((config) => EventoBundle.start(config));
   }
 
-  /** Use `EventoBundle.builder()...start()`. */
+  /** Starts a bundle from a finished configuration; use `EventoBundle.builder()...start()`. @internal */
   static async start(config: BundleConfig): Promise<EventoBundle> {
     const parts = await assembleBundle(config);
     const bundle = new EventoBundle(parts);

@@ -42,7 +42,7 @@ export class EventoBundleBuilder {
     onError: (error, where) => console.error(`[evento] ${describeErrorContext(where)}:`, error),
   };
 
-  /** Use `EventoBundle.builder()`; `starter` starts a bundle from the collected settings. */
+  /** @internal Use `EventoBundle.builder()`; `starter` starts a bundle from the collected settings. */
   constructor(private readonly starter: (config: BundleConfig) => Promise<EventoBundle>) {}
 
   /** The bundle's name: part of every consumer id, and what the message bus knows it by. Required. */
@@ -51,7 +51,12 @@ export class EventoBundleBuilder {
     return this;
   }
 
-  /** This process's name among instances of the bundle; default a random UUID. */
+  /**
+   * This process's name among the instances of the bundle (letters, digits, `.` and `-`); default a
+   * random UUID per start. It owns the consumer leases this process takes: two running processes
+   * with one instance id both believe they hold a lease and handle the same events, so give each
+   * process its own (a pod or host name), or leave the default.
+   */
   setInstanceId(instanceId: string): this {
     this.config.instanceId = checkId('setInstanceId', instanceId);
     return this;
@@ -63,7 +68,14 @@ export class EventoBundleBuilder {
     return this;
   }
 
-  /** Adds every decorated class exported by the modules under `dir` (imported at start). */
+  /**
+   * Adds every decorated component class exported by the modules under `dir`, searched recursively
+   * when `start()` runs; declaration files, `*.test.*`/`*.spec.*` files and node_modules are skipped.
+   * Hazards: a relative `dir` is taken from the current directory (`process.cwd()`), not from the
+   * calling file, so prefer `path.join(__dirname, 'components')`; every module there is imported
+   * (side effects run); a class must be exported to be found; and `.ts` modules load only under a
+   * TypeScript loader (ts-node, tsx, jest), so compiled code must point at the compiled folder.
+   */
   setBasePackage(dir: string): this {
     this.config.basePackages.push(dir);
     return this;
@@ -87,7 +99,12 @@ export class EventoBundleBuilder {
     return this;
   }
 
-  /** The message bus; default a bus of this bundle's own. Share one to let bundles reach each other. */
+  /**
+   * The message bus the gateways send through and the bundle's handlers are bound to; default an
+   * `InProcessMessageBus` of this bundle's own. Give several bundles one bus to let them send each
+   * other commands and queries. A command or query name bound by two bundles is a configuration
+   * error at start; `stop()` unbinds the bundle but leaves a bus you gave open (close it yourself).
+   */
   setMessageBus(bus: MessageBus): this {
     this.config.messageBus = bus;
     return this;
@@ -115,7 +132,12 @@ export class EventoBundleBuilder {
     return this;
   }
 
-  /** Default timeout of gateway calls in ms; default 30,000. */
+  /**
+   * How long `send` and `query` wait for an answer, in milliseconds, unless a call passes its own
+   * `{ timeoutMs }`; default 30,000. A call that times out rejects with TimeoutError, but its
+   * handler is not stopped and may still complete (a command's events may still be stored): make
+   * the retry of a timed-out command safe to repeat.
+   */
   setDefaultTimeout(timeoutMs: number): this {
     this.config.defaultTimeoutMs = checkNumber('setDefaultTimeout', timeoutMs, 1);
     return this;

@@ -3,17 +3,23 @@ import type { QueryResponse } from '../messages/payloads';
 
 /** A bundle instance's offer to the bus: the commands and queries it handles, by payload name. */
 export interface BusEndpoint {
+  /** The bundle offering the handlers. */
   readonly bundleId: string;
+  /** The bundle instance: a bus may share the load among several instances of one bundle. */
   readonly instanceId: string;
+  /** Payload names of the commands it handles. */
   readonly commandNames: readonly string[];
+  /** Payload names of the queries it answers. */
   readonly queryNames: readonly string[];
   /** Runs the command; resolves to what the handler returned, rejects with the handler's error. */
   handleCommand(message: CommandMessage): Promise<unknown>;
+  /** Answers the query; resolves to its `Single` or `Multiple`, rejects with the handler's error. */
   handleQuery(message: QueryMessage): Promise<QueryResponse<unknown>>;
 }
 
 /** Per-request options. */
 export interface BusRequestOptions {
+  /** How long the caller waits for the answer, in milliseconds; the handler may still complete after it. */
   timeoutMs: number;
 }
 
@@ -24,8 +30,11 @@ export interface BusRequestOptions {
 export interface MessageBus {
   /** Makes the endpoint's handlers reachable. A name bound by another bundle is a configuration error. */
   bind(endpoint: BusEndpoint): Promise<void>;
+  /** Makes the endpoint's handlers unreachable; requests already sent still get their answer. */
   unbind(endpoint: BusEndpoint): Promise<void>;
+  /** Routes the command to a bound endpoint that handles it; rejects with NoHandlerError when none does, TimeoutError after `timeoutMs`. */
   sendCommand(message: CommandMessage, options: BusRequestOptions): Promise<unknown>;
+  /** Routes the query to a bound endpoint that answers it; rejects with NoHandlerError when none does, TimeoutError after `timeoutMs`. */
   sendQuery(message: QueryMessage, options: BusRequestOptions): Promise<QueryResponse<unknown>>;
   /** Releases connections; the bus is not used afterwards. */
   close(): Promise<void>;

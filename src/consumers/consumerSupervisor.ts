@@ -16,17 +16,25 @@ import type { EventProcessor } from './eventProcessor';
 
 /** What `bundle.consumers()` reports for each consumer. */
 export interface ConsumerReport {
+  /** The consumer: `bundleId_componentName_version_context`. */
   readonly consumerId: string;
+  /** The component's class name. */
   readonly component: string;
+  /** Which kind of consumer. */
   readonly kind: 'projector' | 'saga' | 'observer';
+  /** The event context this consumer reads (one consumer per subscribed context). */
   readonly context: string;
   /** Whether this bundle instance holds the consumer's lease and runs it. */
   readonly running: boolean;
+  /** False when paused with `setEnabled`; a paused consumer keeps its offset. */
   readonly enabled: boolean;
+  /** The sequence number of the last event the consumer is done with (0: none). */
   readonly offset: number;
   /** Events in the store after the offset (for a context-filtered consumer, an upper bound). */
   readonly lag: number;
+  /** The current run of failures, or null when the last event was handled. */
   readonly error: ConsumerErrorState | null;
+  /** How many events wait in its dead event queue. */
   readonly deadEvents: number;
 }
 
@@ -35,7 +43,7 @@ export interface ConsumerReport {
  * raw payload in `event.payload` (and raw metadata in `event.unreadableMetadata`), with `readError`.
  */
 export interface DeadEventView extends DeadEvent {
-  /** The event revived, or undefined when it cannot be (see `readError`). */
+  /** The stored event revived as a message (its payload an instance of its class, with metadata and sequence number), or undefined when it cannot be revived (see `readError`). The other fields (`event`, `errorName`, `errorMessage`, `errorStack`, `deadAt`, `retries`) come from the stored dead event. */
   readonly message: PublishedEvent | undefined;
   /** Why the stored event cannot be revived; undefined when it can. */
   readonly readError: UnreadableEventError | undefined;

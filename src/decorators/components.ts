@@ -60,7 +60,14 @@ export function Projection(): ClassDecorator {
   return component('projection', {});
 }
 
-/** An invoker: the entry point from the outside world (HTTP, jobs) into the gateways. */
+/**
+ * An invoker: the entry point from the outside world (HTTP, jobs) into the gateways. The bundle
+ * builds it with its container, which holds the bundle's `CommandGateway` and `QueryGateway`:
+ * take them as constructor parameters (`constructor(private readonly commands: CommandGateway)`),
+ * and get the instance with `bundle.getInvoker(MyInvoker)`. Without decorator metadata (tsx,
+ * esbuild) name them with tsyringe's `@inject(CommandGateway)`. Each `@InvocationHandler` call
+ * starts a new flow (a fresh correlation id).
+ */
 export function Invoker(): ClassDecorator {
   return component('invoker', {});
 }

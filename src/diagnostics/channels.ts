@@ -27,6 +27,7 @@ export const EventoChannels = {
   consumerBatch: 'evento:consumer:batch',
 } as const;
 
+/** One of the {@link EventoChannels} names. */
 export type EventoChannelName = (typeof EventoChannels)[keyof typeof EventoChannels];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

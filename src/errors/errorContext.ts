@@ -12,14 +12,17 @@ export interface ErrorContext {
    * - `snapshot`: storing an aggregate's snapshot failed (the events are stored).
    */
   readonly kind: 'handler' | 'consumer' | 'lease' | 'snapshot';
+  /** The bundle the failure happened in. */
   readonly bundleId: string;
   /** The component's class name. */
   readonly component?: string | undefined;
+  /** The consumer, for handler, consumer and lease failures. */
   readonly consumerId?: string | undefined;
   /** The event's place in the stream (handler failures). */
   readonly sequenceNumber?: number | undefined;
   /** The payload's registered name (the event of a handler failure). */
   readonly payloadName?: string | undefined;
+  /** The aggregate of the event or snapshot. */
   readonly aggregateId?: string | null | undefined;
   /** 1 for the first attempt at an event, then 2, 3... */
   readonly attempt?: number | undefined;

@@ -8,15 +8,20 @@ export class ConfigurationError extends EventoError {
 
 /** One problem found while validating a component; the bundle reports all of them at once. */
 export interface ComponentProblem {
+  /** The class (or the value given in place of a class). */
   component: string;
+  /** The method, when the problem is in a handler. */
   method?: string;
+  /** What is wrong. */
   problem: string;
+  /** What to change. */
   fix: string;
 }
 
 /** Components are declared in a way the framework cannot run; `problems` lists every one found. */
 export class ComponentDefinitionError extends EventoError {
   readonly code = ErrorCode.ComponentDefinition;
+  /** Every problem found, each with its fix. */
   readonly problems: readonly ComponentProblem[];
 
   constructor(problems: readonly ComponentProblem[]) {
@@ -73,8 +78,11 @@ export class ConcurrencyError extends EventoError {
   override readonly retriable = true;
 
   constructor(
+    /** The aggregate (or the consumer, for a consumer commit). */
     readonly aggregateId: string,
+    /** The version the writer decided on. */
     readonly expectedVersion: number,
+    /** The version the store has, when known. */
     readonly actualVersion: number | undefined,
     options: EventoErrorOptions = {},
   ) {

@@ -13,8 +13,11 @@ export interface EventoErrorOptions {
  * call may succeed if simply tried again (a lost connection, an optimistic-lock conflict).
  */
 export abstract class EventoError extends Error {
+  /** The stable code of this kind of error (`EVENTO_...`): match on it, never on the message. */
   abstract readonly code: ErrorCode;
+  /** True when the same call may succeed if simply tried again. */
   readonly retriable: boolean = false;
+  /** Facts that help locate the problem: aggregate id, consumer id, class name... */
   readonly context: Record<string, unknown>;
 
   constructor(message: string, options: EventoErrorOptions = {}) {

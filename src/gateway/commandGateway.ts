@@ -17,6 +17,7 @@ export interface SendOptions {
  * get it injected (a handler parameter or a constructor parameter of type `CommandGateway`).
  */
 export class CommandGateway {
+  /** @internal The bundle creates its gateways; components get them injected. */
   constructor(
     private readonly dispatcher: Dispatcher,
     private readonly payloads: PayloadRegistry,

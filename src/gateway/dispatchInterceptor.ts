@@ -3,12 +3,15 @@ import type { Metadata } from '../messages/metadata';
 
 /** A command or query on its way from a gateway to the bus, as dispatch interceptors see it. */
 export interface Dispatch {
+  /** Whether a command or a query is sent. */
   readonly kind: 'command' | 'query';
   /** The payload's registered name. */
   readonly payloadName: string;
+  /** The command or query. */
   readonly payload: unknown;
   /** The message as it will be sent (with what earlier interceptors added to its metadata). */
   readonly message: CommandMessage | QueryMessage;
+  /** The message's metadata. */
   readonly metadata: Metadata;
   /** How long the caller waits for the handler. */
   readonly timeoutMs: number;
@@ -22,6 +25,7 @@ export interface Dispatch {
  * keys (messageId, correlationId, causationId) as they are.
  */
 export interface DispatchInterceptor {
+  /** Runs around one send: `next(metadata?)` sends the message on and resolves to the handler's result. */
   intercept(
     dispatch: Dispatch,
     next: (metadata?: Metadata | Readonly<Record<string, string>>) => Promise<unknown>,

@@ -8,6 +8,7 @@ import type { Dispatcher } from './dispatcher';
 
 /** Sends queries to their projections through the message bus. */
 export class QueryGateway {
+  /** @internal The bundle creates its gateways; components get them injected. */
   constructor(
     private readonly dispatcher: Dispatcher,
     private readonly payloads: PayloadRegistry,

@@ -8,7 +8,9 @@ import type { Metadata } from '../messages/metadata';
  * sits in the stream and which attempt this is.
  */
 export interface HandlerCall {
+  /** The bundle handling it. */
   readonly bundleId: string;
+  /** The bundle instance (process) handling it. */
   readonly instanceId: string;
   /** The kind of the component: 'aggregate', 'service', 'projection', 'projector', 'saga', 'observer', 'invoker'. */
   readonly componentKind: ComponentKind;
@@ -22,7 +24,9 @@ export interface HandlerCall {
   readonly payloadName: string;
   /** The payload (for an invocation: the array of arguments it was called with). */
   readonly payload: unknown;
+  /** The message handled (a CommandMessage, QueryMessage, PublishedEvent, or the invocation's Message). */
   readonly message: Message;
+  /** The message's metadata. */
   readonly metadata: Metadata;
   /** The aggregate a command or event sourcing handler works on. */
   readonly aggregateId?: string | null | undefined;

@@ -9,6 +9,7 @@ import type { HandlerCall } from './handlerCall';
  * what `next()` gave unless you mean to change it. Call `next()` at most once.
  */
 export interface HandlerInterceptor {
+  /** Wraps one handler call: `next()` runs the rest of the chain and the handler. */
   intercept(call: HandlerCall, next: () => Promise<unknown>): unknown;
 }
 

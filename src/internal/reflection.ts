@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import type { Class } from './types';
 
+/** The kinds of component, one per component decorator. */
 export type ComponentKind =
   'aggregate' | 'service' | 'projection' | 'invoker' | 'projector' | 'saga' | 'observer';
 
@@ -71,6 +72,14 @@ export function getHandlers(target: Class): HandlerMetadata[] {
 /** The parameter types TypeScript emitted for a method, or undefined when none were emitted. */
 export function getParamTypes(prototype: object, method: string): unknown[] | undefined {
   return Reflect.getMetadata('design:paramtypes', prototype, method) as unknown[] | undefined;
+}
+
+/**
+ * True when TypeScript emitted a return type for the method. It emits `undefined` both for `: void`
+ * and for a method without a return type, so only this tells those apart from no metadata at all.
+ */
+export function hasReturnType(prototype: object, method: string): boolean {
+  return Reflect.hasMetadata('design:returntype', prototype, method);
 }
 
 /** The return type TypeScript emitted for a method, or undefined. */

@@ -71,3 +71,70 @@ function refusedKey(key: string): UnsafePayloadError {
     { context: { key } },
   );
 }
+
+/** A field that encode() does not give back as it was. */
+export interface LostField {
+  /** The field's path from the encoded value: `box`, `items[2].owner`. */
+  readonly path: string;
+  /** What the field holds and what reading it back gives instead. */
+  readonly becomes: string;
+}
+
+/**
+ * The fields of `value` that a round trip through encode() and decode() does not give back as
+ * they were: instances of classes that `names` does not know (they come back as plain objects,
+ * without their methods) and functions (dropped). The value itself is taken as registered.
+ */
+export function fieldsLostInJson(value: unknown, names: ClassNames): LostField[] {
+  const lost: LostField[] = [];
+  const seen = new Set<object>();
+  const visit = (field: unknown, path: string, top: boolean): void => {
+    if (typeof field === 'function') {
+      lost.push({ path, becomes: 'a function, which JSON drops' });
+      return;
+    }
+    if (field === null || typeof field !== 'object' || seen.has(field)) return;
+    seen.add(field);
+    if (field instanceof Date) return;
+    if (field instanceof Map) {
+      for (const [key, item] of field)
+        visit(item, `${path}.get(${JSON.stringify(key) ?? String(key)})`, false);
+      return;
+    }
+    if (field instanceof Set || Array.isArray(field)) {
+      [...(field as Iterable<unknown>)].forEach((item, i) => visit(item, `${path}[${i}]`, false));
+      return;
+    }
+    const proto: unknown = Object.getPrototypeOf(field);
+    const ctor = (field as { constructor?: unknown }).constructor;
+    if (
+      !top &&
+      proto !== Object.prototype &&
+      proto !== null &&
+      (typeof ctor !== 'function' || names.nameOf(ctor) === undefined)
+    ) {
+      const name = typeof ctor === 'function' && ctor.name !== '' ? ctor.name : 'an anonymous class';
+      lost.push({
+        path,
+        becomes: `an instance of ${name}, which is not a registered class, comes back as a plain object without its methods`,
+      });
+      return;
+    }
+    for (const key of Object.keys(field))
+      visit((field as Record<string, unknown>)[key], path === '' ? key : `${path}.${key}`, false);
+  };
+  visit(value, '', true);
+  return lost;
+}
+
+/**
+ * The one message for a value that does not survive serialization: `what` names it, `lines` say
+ * how each field comes back, `register` says where to register the classes of nested values.
+ */
+export function notSurvivingMessage(what: string, lines: readonly string[], register: string): string {
+  return (
+    `${what} does not survive serialization: the store keeps it as JSON, and reading it back gives another value.\n` +
+    lines.map((line) => `  ${line}\n`).join('') +
+    `Register the classes of nested values with ${register}, and keep fields to JSON values, Date, Map, Set and registered classes.`
+  );
+}

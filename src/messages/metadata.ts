@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 
 /** Keys the framework sets on every message. */
 export const MetadataKeys = {
+  /** The message's own id. */
   messageId: 'messageId',
+  /** The id shared by every message of one flow. */
   correlationId: 'correlationId',
+  /** The id of the message whose handling sent this one. */
   causationId: 'causationId',
 } as const;
 
@@ -36,40 +39,49 @@ export class Metadata {
         : Object.freeze({ ...values });
   }
 
+  /** Takes a Metadata as it is, or wraps a record (undefined: empty). */
   static from(value: Metadata | Readonly<Record<string, string>> | undefined): Metadata {
     if (value instanceof Metadata) return value;
     return new Metadata(value ?? {});
   }
 
+  /** The value under `key`, or undefined. */
   get(key: string): string | undefined {
     return this.values[key];
   }
 
+  /** True when `key` is set, even to an empty string. */
   has(key: string): boolean {
     return Object.prototype.hasOwnProperty.call(this.values, key);
   }
 
+  /** A copy with `key` set to `value`, or with every entry of a record added; this one is left as it is. */
   with(keyOrValues: string | Readonly<Record<string, string>>, value?: string): Metadata {
     if (typeof keyOrValues === 'string') return new Metadata({ ...this.values, [keyOrValues]: value ?? '' });
     return new Metadata({ ...this.values, ...keyOrValues });
   }
 
+  /** This message's own id, a fresh UUID per message; empty on metadata not yet given to a message. */
   get messageId(): string {
     return this.values[MetadataKeys.messageId] ?? '';
   }
 
+  /** The flow's id: the first message of a flow (a command sent from outside any handler, or from an `@InvocationHandler`) takes its own message id, and every message caused by it, directly or not, carries the same one. Empty on metadata not yet given to a message. */
   get correlationId(): string {
     return this.values[MetadataKeys.correlationId] ?? '';
   }
 
+  /** The message id of the message whose handler sent or produced this one; undefined on the first message of a flow. */
   get causationId(): string | undefined {
     return this.values[MetadataKeys.causationId];
   }
 
+  /** A plain copy of every key, the framework's included. */
   toRecord(): Record<string, string> {
     return { ...this.values };
   }
 
+  /** The same as `toRecord()`: metadata serializes as a plain record. */
   toJSON(): Record<string, string> {
     return this.toRecord();
   }

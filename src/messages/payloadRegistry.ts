@@ -30,10 +30,12 @@ export class PayloadRegistry implements ClassNames {
     return name;
   }
 
+  /** True when `ctor` is registered. */
   has(ctor: Function): boolean {
     return this.byClass.has(ctor);
   }
 
+  /** The name `ctor` is registered under, or undefined. */
   nameOf(ctor: Function): string | undefined {
     return this.byClass.get(ctor);
   }
@@ -56,6 +58,7 @@ export class PayloadRegistry implements ClassNames {
     return name;
   }
 
+  /** The class registered under `name`; throws UnknownPayloadError when there is none. */
   classOf(name: string): Class {
     const ctor = this.byName.get(name);
     if (ctor === undefined) {
@@ -68,6 +71,7 @@ export class PayloadRegistry implements ClassNames {
     return ctor;
   }
 
+  /** The JSON the stores keep for `payload`, tagging Date, Map, Set and instances of registered classes so that they come back. Instances of unregistered classes come back as plain objects; throws SerializationError on cycles and BigInts. */
   serialize(payload: unknown): string {
     try {
       return encode(payload, this);

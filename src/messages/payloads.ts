@@ -17,6 +17,7 @@ export abstract class DomainCommand extends Command {
 
 /** A command for a service. Serialized only when `getLockId()` returns an id. */
 export abstract class ServiceCommand extends Command {
+  /** Commands sharing a lock id are serialized; a service command has none unless you override this. */
   getLockId(): string | undefined {
     return undefined;
   }
@@ -41,17 +42,24 @@ export abstract class View extends Payload {}
 
 /** Base of the two query response shapes. */
 export abstract class QueryResponse<V> {
+  /** Which shape: one view (`single`) or a list (`multiple`). */
   abstract readonly kind: 'single' | 'multiple';
+  /** Type-level only: carries `V` for inference, never set at run time. @internal */
   declare readonly __view?: V;
 }
 
 /** A response holding one view. */
 export class Single<V> extends QueryResponse<V> {
+  /** Always `single`. */
   readonly kind = 'single' as const;
-  private constructor(readonly data: V) {
+  private constructor(
+    /** The view. */
+    readonly data: V,
+  ) {
     super();
   }
 
+  /** A response holding `view`. */
   static of<V>(view: V): Single<V> {
     return new Single(view);
   }
@@ -59,11 +67,16 @@ export class Single<V> extends QueryResponse<V> {
 
 /** A response holding a list of views. */
 export class Multiple<V> extends QueryResponse<V> {
+  /** Always `multiple`. */
   readonly kind = 'multiple' as const;
-  private constructor(readonly data: V[]) {
+  private constructor(
+    /** The views, in the order the handler gave them. */
+    readonly data: V[],
+  ) {
     super();
   }
 
+  /** A response holding `views` (possibly none). */
   static of<V>(views: V[]): Multiple<V> {
     return new Multiple(views);
   }
@@ -71,5 +84,6 @@ export class Multiple<V> extends QueryResponse<V> {
 
 /** A question for a projection; `R` is the response it gets (`Single<V>` or `Multiple<V>`). */
 export abstract class Query<R extends QueryResponse<unknown> = QueryResponse<unknown>> extends Payload {
+  /** Type-level only: carries `R` so that `queryGateway.query(q)` is typed; never set at run time. @internal */
   declare readonly __response?: R;
 }

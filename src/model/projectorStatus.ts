@@ -5,6 +5,7 @@
 export class ProjectorStatus {
   constructor(private readonly headReached: boolean) {}
 
+  /** True when the batch being handled reached the head of the stream (the fetch returned less than a full batch): the consumer is live, not replaying. */
   isHeadReached(): boolean {
     return this.headReached;
   }

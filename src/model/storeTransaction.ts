@@ -5,5 +5,8 @@
  * for the in-memory store. Write the read model through it, and never commit or release it.
  */
 export class StoreTransaction<C = unknown> {
-  constructor(readonly client: C) {}
+  constructor(
+    /** The store's open transaction: a `pg` PoolClient, a `mysql2` PoolConnection, or undefined in memory. */
+    readonly client: C,
+  ) {}
 }

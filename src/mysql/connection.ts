@@ -21,13 +21,17 @@ export type MysqlConnectionOptions =
       readonly connectionLimit?: number;
       /** Who the pool's connections say they are, for a DBA (see {@link ConnectionAttributes}). */
       readonly connectionAttributes?: ConnectionAttributes;
+      /** Give either `uri` or `pool`. */
       readonly pool?: never;
     }
   | {
       /** A pool you own: the store uses it and leaves it open in `close()`. */
       readonly pool: Pool;
+      /** Give either `uri` or `pool`. */
       readonly uri?: never;
+      /** Only with `uri`. */
       readonly connectionLimit?: never;
+      /** Only with `uri`: set a pool's attributes where you create it. */
       readonly connectionAttributes?: never;
     };
 
@@ -38,8 +42,11 @@ export type MysqlConnectionOptions =
  * `performance_schema` is on; MariaDB has it off by default).
  */
 export interface ConnectionAttributes {
+  /** Sent as `program_name`; default `evento-ts`. */
   readonly programName?: string;
+  /** Sent as `evento_bundle`: the bundle the store serves. */
   readonly bundleId?: string;
+  /** Sent as `evento_instance`: the bundle instance the store serves. */
   readonly instanceId?: string;
 }
 

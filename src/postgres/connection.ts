@@ -10,12 +10,21 @@ import { isConnectionError, mapDriverError } from './errors';
  */
 export type PostgresConnectionOptions =
   | {
+      /** e.g. `postgres://user:password@host:5432/database`: the store creates a pool from it and ends it in `close()`. */
       readonly connectionString: string;
       /** Extra settings for the pool the store creates (size, timeouts, application_name...). */
       readonly poolConfig?: Omit<PoolConfig, 'connectionString'>;
+      /** Give either `connectionString` or `pool`. */
       readonly pool?: never;
     }
-  | { readonly pool: Pool; readonly connectionString?: never; readonly poolConfig?: never };
+  | {
+      /** A pool you own: the store uses it and never ends it (give it an 'error' listener). */
+      readonly pool: Pool;
+      /** Give either `connectionString` or `pool`. */
+      readonly connectionString?: never;
+      /** Only with `connectionString`: configure a pool you own yourself. */
+      readonly poolConfig?: never;
+    };
 
 /** How many times a transaction is started again when the connection fails before BEGIN succeeds. */
 const BEGIN_ATTEMPTS = 3;

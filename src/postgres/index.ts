@@ -1,6 +1,8 @@
 /**
  * `evento-ts/postgres`: the event store and consumer state store on PostgreSQL (15+), using the
  * `pg` driver (a peer dependency).
+ *
+ * @module evento-ts/postgres
  */
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgresEventStore';
 export {

@@ -6,12 +6,22 @@ import {
   getParamTypes,
   getPayloadName,
   getReturnType,
+  hasReturnType,
+  type HandlerKind,
   type ComponentKind,
   type HandlerMetadata,
 } from '../internal/reflection';
 import { describe, isClass, isSubclassOf, type Class, type ConcreteClass } from '../internal/types';
 import { PayloadRegistry } from '../messages/payloadRegistry';
-import { DomainEvent } from '../messages/payloads';
+import {
+  Command,
+  DomainCommand,
+  DomainEvent,
+  Event,
+  Payload,
+  Query,
+  ServiceCommand,
+} from '../messages/payloads';
 import type { ComponentDescriptor, HandlerDescriptor } from './descriptors';
 import type { ParamResolver } from './invocationContext';
 import { handlerRules, payloadFits, planParameter } from './parameters';
@@ -41,7 +51,9 @@ const decoratorOf: Readonly<Record<ComponentKind, string>> = {
  * throws one ComponentDefinitionError listing every problem found, each with its fix.
  */
 export class ComponentRegistry {
+  /** Every component, validated. */
   readonly components: readonly ComponentDescriptor[];
+  /** The payload and state classes the components take and produce, by name. */
   readonly payloads: PayloadRegistry;
   private readonly commandRoutes = new Map<Function, HandlerDescriptor>();
   private readonly queryRoutes = new Map<Function, HandlerDescriptor>();
@@ -63,22 +75,27 @@ export class ComponentRegistry {
     if (problems.length > 0) throw new ComponentDefinitionError(problems);
   }
 
+  /** The components declared with one decorator kind. */
   ofKind(kind: ComponentKind): ComponentDescriptor[] {
     return this.components.filter((c) => c.kind === kind);
   }
 
+  /** The handler of a command class, by class identity (a subclass is another command). */
   commandHandler(payload: Function): HandlerDescriptor | undefined {
     return this.commandRoutes.get(payload);
   }
 
+  /** The handler of a query class, by class identity. */
   queryHandler(payload: Function): HandlerDescriptor | undefined {
     return this.queryRoutes.get(payload);
   }
 
+  /** Payload names of the commands these components handle. */
   commandNames(): string[] {
     return [...this.commandRoutes.values()].map((h) => h.payloadName);
   }
 
+  /** Payload names of the queries these components answer. */
   queryNames(): string[] {
     return [...this.queryRoutes.values()].map((h) => h.payloadName);
   }
@@ -219,7 +236,8 @@ function readHandler(
   if (payload !== undefined && !payloadFits(metadata.kind, payload)) {
     return report(
       `takes ${payload.name}, which does not extend ${rules.payloadBase?.name ?? 'a payload class'}`,
-      `make ${payload.name} extend ${rules.payloadBase?.name ?? 'the right base class'}`,
+      handlerFor(metadata.kind, payload) ??
+        `make ${payload.name} extend ${rules.payloadBase?.name ?? 'the right base class'}`,
     );
   }
   const params: ParamResolver[] = [];
@@ -283,7 +301,8 @@ function resolveStateClass(
 function checkComponent(component: ComponentDescriptor, problems: ComponentProblem[]): void {
   const handlers = component.handlers;
   if (component.kind === 'aggregate') {
-    if (!handlers.some((h) => h.kind === 'aggregateCommand' && h.options.init === true)) {
+    // Declared rather than read: an init handler refused above (its own problem) is still there.
+    if (!declaresInit(component, 'aggregateCommand')) {
       problems.push({
         component: component.name,
         problem: 'has no init command handler, so it can never be created',
@@ -309,7 +328,10 @@ function checkComponent(component: ComponentDescriptor, problems: ComponentProbl
     for (const handler of handlers.filter((h) => h.kind === 'aggregateCommand')) {
       const prototype = component.type.prototype as object;
       const returned = getReturnType(prototype, handler.method);
-      if (
+      const wrongReturn = commandReturnProblem(prototype, handler.method, returned);
+      if (wrongReturn !== undefined) {
+        problems.push({ component: component.name, method: handler.method, ...wrongReturn });
+      } else if (
         isSubclassOf(returned, DomainEvent) &&
         returned !== DomainEvent &&
         !declaresEventSourcing(component, returned as Class)
@@ -323,7 +345,7 @@ function checkComponent(component: ComponentDescriptor, problems: ComponentProbl
       }
     }
   }
-  if (component.kind === 'saga' && !handlers.some((h) => h.options.init === true)) {
+  if (component.kind === 'saga' && !declaresInit(component, 'sagaEvent')) {
     problems.push({
       component: component.name,
       problem: 'has no init handler, so no instance can ever start',
@@ -339,4 +361,62 @@ function declaresEventSourcing(component: ComponentDescriptor, event: Class): bo
     const payload = h.payload ?? getParamTypes(component.type.prototype as object, h.method)?.[0];
     return payload === event;
   });
+}
+
+/** Whether the class declares an init handler of `kind`, valid or not (so one problem is not reported twice). */
+function declaresInit(component: ComponentDescriptor, kind: HandlerKind): boolean {
+  return getHandlers(component.type).some((h) => h.kind === kind && h.options.init === true);
+}
+
+/**
+ * What is wrong with an @AggregateCommandHandler's declared return type, when the metadata says:
+ * a command handler returns the event(s) it decides, never nothing, a primitive or another payload.
+ */
+function commandReturnProblem(
+  prototype: object,
+  method: string,
+  returned: unknown,
+): { problem: string; fix: string } | undefined {
+  const fix = `declare the event class it returns, e.g. \`${method}(command: OpenAccount): AccountOpened\`, and return that event`;
+  if (returned === undefined && hasReturnType(prototype, method)) {
+    return {
+      problem:
+        'is declared to return nothing (`: void`, or no return type, which TypeScript records the same way), but an @AggregateCommandHandler returns the event it decides',
+      fix,
+    };
+  }
+  const primitive = [String, Number, Boolean, Symbol, BigInt].includes(returned as never);
+  if (primitive || (isSubclassOf(returned, Payload) && !isSubclassOf(returned, DomainEvent))) {
+    return {
+      problem: `is declared to return ${(returned as Class).name}, but an @AggregateCommandHandler returns a DomainEvent`,
+      fix,
+    };
+  }
+  return undefined;
+}
+
+/** The right handler decorator for a payload given to a handler of the wrong kind, if there is one. */
+function handlerFor(kind: HandlerKind, payload: Class): string | undefined {
+  const label = handlerRules[kind].label;
+  const article = /^@[AEIOU]/.test(label) ? 'an' : 'a';
+  if (isSubclassOf(payload, Command)) {
+    if (kind === 'command' && isSubclassOf(payload, DomainCommand))
+      return `${payload.name} is a DomainCommand, which an @Aggregate handles with @AggregateCommandHandler; for a @Service, extend ServiceCommand instead`;
+    if (kind === 'aggregateCommand' && isSubclassOf(payload, ServiceCommand))
+      return `${payload.name} is a ServiceCommand, which a @Service handles with @CommandHandler; for an @Aggregate, extend DomainCommand instead`;
+    return `${article} ${label} takes ${kindOfPayload(kind)}; for a command use @CommandHandler (in a @Service) or @AggregateCommandHandler (in an @Aggregate)`;
+  }
+  if (isSubclassOf(payload, Event))
+    return `${article} ${label} takes ${kindOfPayload(kind)}; for an event use @EventHandler (in a @Projector or @Observer), @SagaEventHandler (in a @Saga) or @EventSourcingHandler (in an @Aggregate)`;
+  if (isSubclassOf(payload, Query))
+    return `${article} ${label} takes ${kindOfPayload(kind)}; for a query use @QueryHandler (in a @Projection)`;
+  return undefined;
+}
+
+function kindOfPayload(kind: HandlerKind): string {
+  const base = handlerRules[kind].payloadBase;
+  if (base === undefined) return 'any payload';
+  if (isSubclassOf(base, Event)) return base === Event ? 'an event' : `a ${base.name}`;
+  if (isSubclassOf(base, Command)) return `a ${base.name}`;
+  return 'a query';
 }

@@ -87,7 +87,11 @@ export function planParameter(kind: HandlerKind, type: unknown, index: number): 
     ...rules.resources.map((r) => r.name),
   ].filter((x) => x !== undefined);
   const declared =
-    type === Object || type === undefined ? 'an interface, union or untyped value' : describe(type);
+    type === Object || type === undefined
+      ? 'an interface, union or untyped value'
+      : type === Function
+        ? 'Function (what TypeScript records for a class brought in with `import type`, which leaves no class to inject: import it as a value, `import { ... }`)'
+        : describe(type);
   return {
     problem:
       `parameter ${index + 1} is declared as ${declared}, which a ${rules.label} cannot receive ` +

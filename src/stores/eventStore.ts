@@ -2,10 +2,13 @@
 export interface EventToAppend {
   /** The payload's registered name. */
   readonly eventName: string;
+  /** The event's context (`Event.getContext()`), which consumers filter on. */
   readonly context: string;
   /** The payload as JSON. */
   readonly payload: string;
+  /** The message metadata: ids of the flow and your own keys. */
   readonly metadata: Readonly<Record<string, string>>;
+  /** When the event was decided. */
   readonly createdAt: Date;
 }
 
@@ -31,6 +34,7 @@ export interface AppendRequest {
   readonly aggregateId: string | null;
   /** The aggregate's version the events were decided on; the append fails if the store has another. */
   readonly expectedVersion: number;
+  /** The events, in order; at least one. */
   readonly events: readonly EventToAppend[];
 }
 
@@ -38,6 +42,7 @@ export interface AppendRequest {
 export interface StreamQuery {
   /** Return events with a sequence number greater than this (0: from the start). */
   readonly after: number;
+  /** Return at most this many events. */
   readonly limit: number;
   /** Only events of these contexts; undefined or containing '*' means all. */
   readonly contexts?: readonly string[] | undefined;
@@ -45,11 +50,15 @@ export interface StreamQuery {
 
 /** An aggregate's state at a version, as JSON. */
 export interface Snapshot {
+  /** The aggregate. */
   readonly aggregateId: string;
+  /** The version the state was taken at: later loads read only the events after it. */
   readonly aggregateVersion: number;
   /** The state's registered class name. */
   readonly stateName: string;
+  /** The state as JSON (see `PayloadRegistry.serialize`). */
   readonly state: string;
+  /** When the snapshot was taken. */
   readonly createdAt: Date;
 }
 
@@ -64,13 +73,17 @@ export interface Snapshot {
  *    last event it saw never skips one.
  */
 export interface EventStore {
+  /** Appends the events atomically and resolves to them as stored (numbered); rejects with ConcurrencyError when the aggregate is no longer at `expectedVersion`. */
   append(request: AppendRequest): Promise<StoredEvent[]>;
   /** An aggregate's events with a version greater than `afterVersion`, in version order. */
   readAggregate(aggregateId: string, afterVersion?: number): Promise<StoredEvent[]>;
+  /** Events of the global stream after `query.after`, in sequence order, at most `query.limit`. Never skips past an event that may still become visible (see guarantee 2). */
   readStream(query: StreamQuery): Promise<StoredEvent[]>;
   /** The sequence number of the newest event a reader can see (0 when empty). */
   headSequence(): Promise<number>;
+  /** Stores the snapshot, replacing the aggregate's previous one. */
   saveSnapshot(snapshot: Snapshot): Promise<void>;
+  /** The aggregate's latest snapshot, or undefined. */
   loadSnapshot(aggregateId: string): Promise<Snapshot | undefined>;
   /**
    * Calls `listener` after events become readable (in this process, or in others where the store

@@ -2,6 +2,8 @@
  * evento-ts/testing: given-when-then fixtures for aggregates, sagas, projectors and observers,
  * with no store, bundle or timing to set up. They run your components under the runtime's own
  * registry and rules, and fail with a FixtureAssertionError that shows expected versus actual.
+ *
+ * @module evento-ts/testing
  */
 import 'reflect-metadata';
 

@@ -23,7 +23,9 @@ export interface PublishedEventOptions {
 /** An event with the facts the event store would have recorded about it. */
 export class PublishedEventSpec {
   constructor(
+    /** The event. */
     readonly event: Event,
+    /** What the store would have recorded with it. */
     readonly options: PublishedEventOptions,
   ) {}
 }

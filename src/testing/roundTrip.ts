@@ -1,4 +1,5 @@
 /** Passing values through serialization the way the stores do, and failing when they do not come back. */
+import { notSurvivingMessage } from '../messages/json';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
 import { differences } from './assertions/equality';
 import { FixtureAssertionError } from './fixtureAssertionError';
@@ -18,12 +19,11 @@ export function serializeChecked(
   const found = differences(value, copy);
   if (found.length === 0) return json;
   throw new FixtureAssertionError(
-    `${what} does not survive serialization: the store keeps it as JSON, and reading it back gives another value.\n` +
-      found
-        .map((d) => `  ${d.path === '' ? 'value' : d.path}: ${d.expected} comes back as ${d.actual}`)
-        .join('\n') +
-      "\nRegister the classes of nested values with the fixture's { payloads: [...] } option (registerPayloads() " +
-      'in the bundle), and keep fields to JSON values, Date, Map, Set and registered classes.',
+    notSurvivingMessage(
+      what,
+      found.map((d) => `${d.path === '' ? 'value' : d.path}: ${d.expected} comes back as ${d.actual}`),
+      "the fixture's { payloads: [...] } option (registerPayloads() in the bundle)",
+    ),
     { expected: value, actual: copy },
   );
 }

@@ -30,8 +30,11 @@ export interface SagaScenario {
 
 /** A live saga instance, as stored. */
 export interface SagaInstanceView {
+  /** The instance's id. */
   readonly sagaId: string;
+  /** Property name to value: the associations events find it by. */
   readonly associations: Readonly<Record<string, string>>;
+  /** The state as read back from its JSON. */
   readonly state: SagaState;
 }
 

@@ -13,7 +13,13 @@ import {
   ServiceCommand,
   Single,
   Query,
+  EventHandler,
+  Projector,
+  AggregateState,
+  ServiceEvent,
 } from '../../src';
+// A type-only import, as a user may write it: decorator metadata records such a class as Function.
+import type { PublishedEvent } from '../../src';
 import { AccountAggregate, Deposit, FindAccount, OpenAccount } from '../domain/bank';
 
 class Ping extends DomainCommand {
@@ -151,5 +157,108 @@ describe('component registry', () => {
         ),
       ]),
     );
+  });
+
+  describe('mistakes caught at start, with the right fix', () => {
+    it('names `import type` as the likely cause of a parameter declared as Function', () => {
+      @Projector()
+      class Counter {
+        @EventHandler()
+        on(_event: Pinged, _published: PublishedEvent): void {}
+      }
+      expect(problemsOf([Counter])).toEqual([
+        expect.stringMatching(
+          /^Counter\.on: parameter 2 is declared as Function \(what TypeScript records for a class brought in with `import type`.*import it as a value/,
+        ),
+      ]);
+    });
+
+    it('refuses an @AggregateCommandHandler declared to return void, a primitive or a non-domain event', () => {
+      class Noted extends ServiceEvent {}
+      @Aggregate()
+      class Quiet {
+        @AggregateCommandHandler({ init: true })
+        ping(_c: Ping): void {}
+        @EventSourcingHandler()
+        onPinged(_e: Pinged): AggregateState {
+          return new AggregateState();
+        }
+      }
+      class Pong extends DomainCommand {
+        getAggregateId(): string {
+          return 'p';
+        }
+      }
+      class Peng extends Pong {}
+      @Aggregate()
+      class Wrong {
+        @AggregateCommandHandler({ init: true })
+        pong(_c: Pong): string {
+          return 'x';
+        }
+        @AggregateCommandHandler()
+        peng(_c: Peng): Noted {
+          return new Noted();
+        }
+        @EventSourcingHandler()
+        onPinged(_e: Pinged): void {}
+      }
+      expect(problemsOf([Quiet, Wrong])).toEqual([
+        expect.stringMatching(
+          /^Quiet\.ping: is declared to return nothing \(`: void`, or no return type.*returns the event it decides; declare the event class it returns, e\.g\. `ping\(command: OpenAccount\): AccountOpened`/,
+        ),
+        expect.stringMatching(
+          /^Wrong\.pong: is declared to return String, but an @AggregateCommandHandler returns a DomainEvent/,
+        ),
+        expect.stringMatching(
+          /^Wrong\.peng: is declared to return Noted, but an @AggregateCommandHandler returns a DomainEvent/,
+        ),
+      ]);
+    });
+
+    it('refuses an @EventHandler on a command, pointing at the command handler decorators', () => {
+      @Projector()
+      class Listener {
+        @EventHandler()
+        on(_c: Ping): void {}
+      }
+      expect(problemsOf([Listener])).toEqual([
+        'Listener.on: takes Ping, which does not extend Event; an @EventHandler takes an event; ' +
+          'for a command use @CommandHandler (in a @Service) or @AggregateCommandHandler (in an @Aggregate)',
+      ]);
+    });
+
+    it('refuses a @CommandHandler on a domain command, pointing at @AggregateCommandHandler', () => {
+      @Service()
+      class Svc {
+        @CommandHandler()
+        handle(_c: Ping): void {}
+      }
+      expect(problemsOf([Svc])).toEqual([
+        expect.stringMatching(
+          /^Svc\.handle: takes Ping, which does not extend ServiceCommand; Ping is a DomainCommand, which an @Aggregate handles with @AggregateCommandHandler/,
+        ),
+      ]);
+    });
+
+    it('without decorator metadata, reports only the undetermined payload of an init handler, not a missing init handler', () => {
+      class Agg {
+        create(_c: Ping): Pinged {
+          return new Pinged();
+        }
+        onPinged(_e: Pinged): void {}
+      }
+      // Decorators applied by hand, as tsx or esbuild leave them: no design:paramtypes.
+      const descriptor = (name: string): PropertyDescriptor =>
+        Object.getOwnPropertyDescriptor(Agg.prototype, name)!;
+      AggregateCommandHandler({ init: true })(Agg.prototype, 'create', descriptor('create'));
+      EventSourcingHandler(Pinged)(Agg.prototype, 'onPinged', descriptor('onPinged'));
+      Aggregate()(Agg);
+      expect(problemsOf([Agg])).toEqual([
+        expect.stringMatching(
+          /^Agg\.create: the payload type cannot be determined.*@AggregateCommandHandler\(MyPayload\)/,
+        ),
+      ]);
+    });
   });
 });

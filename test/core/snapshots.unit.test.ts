@@ -7,6 +7,7 @@ import {
   EventoBundle,
   EventSourcingHandler,
   InMemoryEventStore,
+  SerializationError,
   type Snapshot,
   type StoredEvent,
 } from '../../src';
@@ -145,5 +146,78 @@ describe('snapshots', () => {
       /state class cannot be told/,
     );
     expect(Basket).toBeDefined();
+  });
+
+  describe('a state holding an instance of an unregistered class', () => {
+    class Label {
+      constructor(readonly text: string) {}
+      describe(): string {
+        return `label ${this.text}`;
+      }
+    }
+    class LabelledState extends AggregateState {
+      current: Label | undefined;
+      seen: string[] = [];
+    }
+    @Aggregate({ snapshotFrequency: 1, state: LabelledState })
+    class Labelled {
+      @AggregateCommandHandler({ init: true })
+      create(command: Add): Added {
+        return new Added(command.id, command.item, new Date(0));
+      }
+      @AggregateCommandHandler()
+      relabel(command: Add2, state: LabelledState): Added {
+        return new Added(
+          command.id,
+          `${command.item} after ${state.current?.describe() ?? 'none'}`,
+          new Date(0),
+        );
+      }
+      @EventSourcingHandler()
+      onAdded(event: Added, state?: LabelledState): LabelledState {
+        const next = state ?? new LabelledState();
+        next.current = new Label(event.item);
+        next.seen.push(event.item);
+        return next;
+      }
+    }
+
+    it('fails the command that would write the snapshot, naming the field and the fix, and stores nothing', async () => {
+      const store = new CountingStore();
+      const bundle = await EventoBundle.builder()
+        .setBundleId('labels')
+        .setComponents([Labelled])
+        .setEventStore(store)
+        .setAggregateCacheSize(0)
+        .start();
+      const failure = bundle.commandGateway.send(new Add('l1', 'first'));
+      await expect(failure).rejects.toBeInstanceOf(SerializationError);
+      await expect(failure).rejects.toThrow(
+        'The state of Labelled (LabelledState, snapshotted every 1 events) does not survive serialization: ' +
+          'the store keeps it as JSON, and reading it back gives another value.\n' +
+          '  current: an instance of Label, which is not a registered class, comes back as a plain object without its methods\n' +
+          'Register the classes of nested values with EventoBundle.builder().registerPayloads([...])',
+      );
+      expect(await store.readAggregate('l1')).toEqual([]);
+      expect(store.snapshotsSaved).toEqual([]);
+      await bundle.stop();
+    });
+
+    it('works from its snapshots once the class is registered', async () => {
+      const store = new CountingStore();
+      const bundle = await EventoBundle.builder()
+        .setBundleId('labels')
+        .setComponents([Labelled])
+        .registerPayloads([Label])
+        .setEventStore(store)
+        .setAggregateCacheSize(0)
+        .start();
+      await bundle.commandGateway.send(new Add('l1', 'first'));
+      await bundle.commandGateway.send(new Add2('l1', 'second'));
+      const third = await bundle.commandGateway.send<Added>(new Add2('l1', 'third'));
+      expect(third.item).toBe('third after label second after label first');
+      expect(store.snapshotsSaved).toHaveLength(3);
+      await bundle.stop();
+    });
   });
 });

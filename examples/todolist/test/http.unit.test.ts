@@ -101,6 +101,79 @@ describe('the HTTP API', () => {
   });
   // #endregion bad-input-test
 
+  describe("refuses what the schemas do not allow, in the app's own error body", () => {
+    const inject = (
+      method: 'GET' | 'POST',
+      url: string,
+      payload?: string,
+      contentType = 'application/json',
+    ) =>
+      app.server.inject({
+        method,
+        url,
+        headers: { authorization: 'Bearer alice', 'content-type': contentType },
+        ...(payload === undefined ? {} : { payload }),
+      });
+
+    it.each([
+      ['a number where the schema wants a string', '{"name":42}', 'body/name must be string'],
+      ['a boolean where the schema wants a string', '{"name":true}', 'body/name must be string'],
+      [
+        'a property the schema does not name',
+        '{"name":"Groceries","owner":"mallory"}',
+        'must NOT have additional properties',
+      ],
+      [
+        'a 900 kB property the schema does not name',
+        JSON.stringify({ name: 'Groceries', extra: 'x'.repeat(900_000) }),
+        'must NOT have additional properties',
+      ],
+    ])('refuses %s with 400, and creates nothing', async (_what, payload, message) => {
+      const response = await inject('POST', '/todo-list', payload);
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toEqual({ error: 'BadRequest', message: expect.stringContaining(message) });
+      expect(await app.bundle.eventStore.headSequence()).toBe(0);
+    });
+
+    it('refuses an unknown query parameter with 400', async () => {
+      const response = await inject('GET', '/todo-list?nameLike=G&sort=name');
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toEqual({
+        error: 'BadRequest',
+        message: expect.stringContaining('querystring must NOT have additional properties'),
+      });
+    });
+
+    it('still reads numbers from the query string', async () => {
+      expect((await inject('GET', '/todo-list?page=1&size=5')).statusCode).toBe(200);
+    });
+
+    it('answers an unknown route, a too large body and a wrong content type in the same body', async () => {
+      const unknown = await inject('GET', '/todo-lists/everything?x=1');
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.json()).toEqual({ error: 'NotFound', message: 'No route GET /todo-lists/everything' });
+
+      const large = await inject('POST', '/todo-list', JSON.stringify({ name: 'x'.repeat(1_100_000) }));
+      expect(large.statusCode).toBe(413);
+      expect(large.json()).toEqual({ error: 'PayloadTooLarge', message: expect.any(String) });
+
+      const text = await inject('POST', '/todo-list', 'name=Groceries', 'application/x-www-form-urlencoded');
+      expect(text.statusCode).toBe(415);
+      expect(text.json()).toEqual({ error: 'UnsupportedMediaType', message: expect.any(String) });
+
+      const broken = await inject('POST', '/todo-list', '{"name":');
+      expect(broken.statusCode).toBe(400);
+      expect(broken.json()).toEqual({ error: 'BadRequest', message: expect.any(String) });
+    });
+  });
+
+  it('lets anyone read, as documented: lists are shared, writes name their user', async () => {
+    await createList('Groceries');
+    const read = await client(app, null).get('/todo-list');
+    expect(read.statusCode).toBe(200);
+    expect(read.json()).toMatchObject([{ name: 'Groceries', createdBy: 'alice' }]);
+  });
+
   it('answers 401 to a change without a user', async () => {
     const response = await client(app, null).post('/todo-list', { name: 'Groceries' });
     expect(response.statusCode).toBe(401);

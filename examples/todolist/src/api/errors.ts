@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { AggregateDeletedError, AggregateNotInitializedError, TimeoutError } from 'evento-ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -49,11 +50,25 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
   const status = (error as { statusCode?: unknown }).statusCode;
   if (error instanceof Error && typeof status === 'number' && status >= 400 && status < 500) {
     // Fastify's own: input failing its JSON schema (400, naming the field), an unsupported media type...
-    return { status, body: { error: status === 400 ? 'BadRequest' : error.name, message: error.message } };
+    return { status, body: { error: httpErrorName(status), message: error.message } };
   }
   return { status: 500, body: { error: 'InternalServerError', message: 'Something went wrong on our side' } };
 }
 // #endregion status
+
+/** The name of an HTTP status as the `error` of a body: 413 gives `PayloadTooLarge`. */
+function httpErrorName(status: number): string {
+  return (STATUS_CODES[status] ?? 'Error').replace(/[^A-Za-z]/g, '');
+}
+
+/** Fastify's not-found handler: an unknown route answers 404 in the same body as every error. */
+export async function handleNotFound(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const body: ErrorBody = {
+    error: 'NotFound',
+    message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}`,
+  };
+  await reply.status(404).send(body);
+}
 
 /** Fastify's error handler: answers with `errorResponse`, and logs what is our fault. */
 export async function handleError(

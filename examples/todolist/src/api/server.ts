@@ -1,9 +1,10 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TodoListInvoker } from '../domain/todolist/TodoListInvoker';
 import type { ChangeFeed } from './changeFeed';
-import { handleError } from './errors';
+import { handleError, handleNotFound } from './errors';
 import { registerSseRoutes } from './sseRoutes';
 import { registerTodoListRoutes } from './todoListRoutes';
+import { compileSchema } from './validation';
 import { registerWebRoutes } from './webRoutes';
 
 // #region server
@@ -14,7 +15,9 @@ export function buildServer(
   logger: FastifyServerOptions['logger'] = false,
 ): FastifyInstance {
   const app = Fastify({ logger });
+  app.setValidatorCompiler(compileSchema);
   app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
   registerTodoListRoutes(app, invoker);
   registerSseRoutes(app, feed);
   registerWebRoutes(app);
