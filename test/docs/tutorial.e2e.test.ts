@@ -55,7 +55,10 @@ async function startApp(): Promise<{ url: string; stop: () => Promise<void> }> {
     await exited;
   };
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not listen within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`npm start did not listen within 60 s:\n${output}`)),
+      60_000,
+    );
     const read = (chunk: Buffer): void => {
       output += chunk.toString();
       const listening = /TodoList running at (http:\/\/\S+?)\/? /.exec(output);
@@ -93,7 +96,12 @@ async function useApp(url: string): Promise<void> {
     if ((list as { todos?: unknown[] } | undefined)?.todos?.length === 1) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  expect(list).toMatchObject({ identifier, name: 'Groceries', createdBy: 'alice', todos: [{ content: 'Milk' }] });
+  expect(list).toMatchObject({
+    identifier,
+    name: 'Groceries',
+    createdBy: 'alice',
+    todos: [{ content: 'Milk' }],
+  });
 }
 
 describe('the tutorial, followed from an empty folder', () => {

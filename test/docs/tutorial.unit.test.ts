@@ -24,7 +24,13 @@ describe('the tutorial (docs/tutorial)', () => {
     expect(chapters).toHaveLength(16);
     const files = filesByChapter().get(chapters[15]?.page ?? '');
     expect([...(files?.keys() ?? [])]).toEqual(
-      expect.arrayContaining(['tsconfig.json', 'jest.config.js', 'src/main.ts', 'src/app.ts', 'test/http.test.ts']),
+      expect.arrayContaining([
+        'tsconfig.json',
+        'jest.config.js',
+        'src/main.ts',
+        'src/app.ts',
+        'test/http.test.ts',
+      ]),
     );
   });
 
@@ -53,11 +59,13 @@ describe('the tutorial (docs/tutorial)', () => {
     for (const chapter of chapters) {
       if (!chapter.steps.some((s) => s.kind === 'file' && s.path.endsWith('.ts'))) continue; // chapter 4: only configuration
       tests ||= chapter.steps.some((s) => s.kind === 'file' && /^test\/.*\.test\.ts$/.test(s.path));
-      const lastFile = chapter.steps.findLastIndex((s) => s.kind === 'file');
+      const lastFile = chapter.steps.map((s) => s.kind).lastIndexOf('file');
       const check = chapter.steps.findIndex((s, i) => i > lastFile && s.kind === 'run');
       const commands = check < 0 ? '' : (chapter.steps[check]?.code ?? '');
-      if (!commands.includes('npx tsc --noEmit')) missing.push(`${chapter.page}: no npx tsc --noEmit after its files`);
-      if (tests && !commands.includes('npm test')) missing.push(`${chapter.page}: no npm test after its files`);
+      if (!commands.includes('npx tsc --noEmit'))
+        missing.push(`${chapter.page}: no npx tsc --noEmit after its files`);
+      if (tests && !commands.includes('npm test'))
+        missing.push(`${chapter.page}: no npm test after its files`);
     }
     expect(missing).toEqual([]);
   });
@@ -68,7 +76,10 @@ describe('the tutorial (docs/tutorial)', () => {
       for (const step of chapter.steps)
         if (step.kind === 'run')
           for (const line of step.code.split('\n').filter((l) => /^npm install\b/.test(l)))
-            for (const spec of line.split(/\s+/).slice(2).filter((w) => !w.startsWith('-') && !w.startsWith('.'))) {
+            for (const spec of line
+              .split(/\s+/)
+              .slice(2)
+              .filter((w) => !w.startsWith('-') && !w.startsWith('.'))) {
               const at = spec.lastIndexOf('@');
               if (at <= 0) throw new Error(`${step.at}: ${spec} names no version`);
               installed.set(spec.slice(0, at), spec.slice(at + 1));
@@ -107,7 +118,11 @@ describe('the tutorial (docs/tutorial)', () => {
       { kind: 'run', code: 'npm test', at: 'p.md:11' },
     ]);
     expect(chapter.unmarkedCode).toEqual(['p.md:14']);
-    expect(containsExcerpt('class A {\n  f(): void {\n    g();\n  }\n}', 'f(): void {\n  g();\n}')).toBe(true);
-    expect(containsExcerpt('class A {\n  f(): void {\n    h();\n  }\n}', 'f(): void {\n  g();\n}')).toBe(false);
+    expect(containsExcerpt('class A {\n  f(): void {\n    g();\n  }\n}', 'f(): void {\n  g();\n}')).toBe(
+      true,
+    );
+    expect(containsExcerpt('class A {\n  f(): void {\n    h();\n  }\n}', 'f(): void {\n  g();\n}')).toBe(
+      false,
+    );
   });
 });

@@ -61,7 +61,9 @@ export function containsExcerpt(source: string, excerpt: string): boolean {
   const lines = source.split('\n');
   for (let start = 0; start + wanted.length <= lines.length; start++) {
     const window = lines.slice(start, start + wanted.length);
-    const indent = Math.min(...window.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length));
+    const indent = Math.min(
+      ...window.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length),
+    );
     if (window.every((l, i) => l.slice(Number.isFinite(indent) ? indent : 0) === wanted[i])) return true;
   }
   return false;
