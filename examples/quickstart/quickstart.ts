@@ -32,6 +32,6 @@ export async function main(): Promise<number> {
   await bundle.stop();
   return data;
 }
-// #endregion quickstart
 
-if (require.main === module) void main();
+if (require.main === module) void main(); // run as a script: prints c1 = 1
+// #endregion quickstart

@@ -16,6 +16,12 @@ describe('README', () => {
     ).toBeLessThanOrEqual(40);
   });
 
+  it('shows a quickstart that runs main() when saved and run as a script', () => {
+    const region =
+      regionOf(readFileSync(join(root, 'examples/quickstart/quickstart.ts'), 'utf8'), 'quickstart') ?? '';
+    expect(region).toMatch(/^if \(require\.main === module\) void main\(\);/m);
+  });
+
   it('runs the quickstart: a command sent, a query answered', async () => {
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     await expect(main()).resolves.toBe(1);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expectedCode, samplesOf } from '../support/docRegions';
 
 const root = join(__dirname, '..', '..');
-// docs/tutorial/ has its own check, next to the example it shows (examples/todolist/test/docs.unit.test.ts).
+// docs/tutorial/ has its own checks: test/docs/tutorial.unit.test.ts and tutorial.e2e.test.ts.
 const pages = [
   'README.md',
   ...readdirSync(join(root, 'docs'))

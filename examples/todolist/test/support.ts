@@ -4,13 +4,6 @@ import { createTodoListApp, type TodoListApp, type TodoListAppOptions } from '..
 import { ErpClient } from '../src/domain/erp/ErpClient';
 import { NotificationSender } from '../src/domain/notification/NotificationSender';
 
-// fastify.inject (light-my-request 6.8) requires the ESM-only cookie@2, which jest cannot load on
-// Node 20 (it can from Node 24.9). These tests send no cookies: a CommonJS stand-in does.
-jest.mock('cookie', () => ({
-  stringifySetCookie: ({ name, value }: { name: string; value: string }) =>
-    `${name}=${encodeURIComponent(value)}`,
-}));
-
 /** Records notifications instead of printing them. */
 export class RecordingNotificationSender extends NotificationSender {
   readonly sent: { recipient: string; body: string }[] = [];
