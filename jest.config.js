@@ -8,7 +8,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^evento-ts$': '<rootDir>/src/index.ts',
-    '^evento-ts/(testing|postgres|mysql)$': '<rootDir>/src/$1/index.ts',
+    '^evento-ts/(testing|postgres|mysql|kafka)$': '<rootDir>/src/$1/index.ts',
   },
   setupFiles: ['reflect-metadata'],
   testTimeout: 30000,

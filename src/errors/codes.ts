@@ -22,6 +22,7 @@ export const ErrorCode = {
   LeaseLost: 'EVENTO_LEASE_LOST',
   ConsumerNotFound: 'EVENTO_CONSUMER_NOT_FOUND',
   DeadEventNotFound: 'EVENTO_DEAD_EVENT_NOT_FOUND',
+  BrokerUnavailable: 'EVENTO_BROKER_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -135,3 +135,12 @@ export class ConsumerNotFoundError extends EventoError {
 export class DeadEventNotFoundError extends EventoError {
   readonly code = ErrorCode.DeadEventNotFound;
 }
+
+/**
+ * A message broker (Kafka) could not be reached, or the connection to it broke. The client
+ * reconnects by itself; the call that failed may succeed when tried again.
+ */
+export class BrokerUnavailableError extends EventoError {
+  readonly code = ErrorCode.BrokerUnavailable;
+  override readonly retriable = true;
+}
