@@ -16,4 +16,5 @@ export type {
   GroupListing,
 } from './kafkaClient';
 export { KafkajsClient } from './kafkajsClient';
+export { ConfluentClient, type ConfluentKafkaJS } from './confluentClient';
 export { TOPIC_NAME_RULE } from './arguments';

@@ -82,7 +82,6 @@ export interface CommitPosition {
 /** What a member was given when it joined (or rejoined) its group. */
 export interface GroupJoin {
   groupId: string;
-  memberId: string;
   /** The partitions assigned to this member, by topic. */
   assignment: Readonly<Record<string, readonly number[]>>;
 }

@@ -1,12 +1,4 @@
-import {
-  Partitioners,
-  type Admin,
-  type Consumer,
-  type IHeaders,
-  type Kafka,
-  type KafkaMessage,
-  type Producer,
-} from 'kafkajs';
+import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { InvalidArgumentError } from '../errors';
 import { checkGroupId, checkPositions, checkTopicName, checkTopicSpecs } from './arguments';
 import type {
@@ -22,6 +14,7 @@ import type {
   OutgoingMessage,
   TopicSpec,
 } from './kafkaClient';
+import { toIncoming } from './incoming';
 import { mapKafkajsError } from './kafkajsErrors';
 
 /** Runs `call`, turning a kafkajs error into the framework's (see `mapKafkajsError`). */
@@ -98,30 +91,6 @@ class KafkajsProducer implements KafkaProducer {
   }
 }
 
-function headerText(value: IHeaders[string]): string | undefined {
-  const last = Array.isArray(value) ? value[value.length - 1] : value;
-  if (last === undefined) return undefined;
-  return typeof last === 'string' ? last : last.toString('utf8');
-}
-
-function toIncoming(topic: string, partition: number, message: KafkaMessage): IncomingMessage {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    const text = headerText(value);
-    if (text !== undefined) headers[name] = text;
-  }
-  return {
-    topic,
-    partition,
-    offset: message.offset,
-    nextOffset: (BigInt(message.offset) + 1n).toString(),
-    key: message.key === null ? null : message.key.toString('utf8'),
-    value: message.value,
-    headers,
-    timestamp: message.timestamp,
-  };
-}
-
 class KafkajsConsumer implements KafkaConsumer {
   private topics: string[] = [];
   private running = false;
@@ -182,8 +151,8 @@ class KafkajsConsumer implements KafkaConsumer {
 
   onGroupJoin(listener: (join: GroupJoin) => void): () => void {
     return this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
-      const { groupId, memberId, memberAssignment } = event.payload;
-      listener({ groupId, memberId, assignment: memberAssignment });
+      const { groupId, memberAssignment } = event.payload;
+      listener({ groupId, assignment: memberAssignment });
     });
   }
 

@@ -1,4 +1,5 @@
-import { BrokerUnavailableError, ConfigurationError, EventoError } from '../errors';
+import { EventoError } from '../errors';
+import { brokerUnavailableError, missingTopicError } from './clientErrors';
 
 /** kafkajs error classes that mean the broker could not be reached or the link broke. */
 const UNREACHABLE = new Set([
@@ -33,23 +34,15 @@ function field(error: unknown, name: string): unknown {
 export function mapKafkajsError(error: unknown, operation: string, topics: readonly string[] = []): unknown {
   if (error instanceof EventoError) return error;
   const errors = chain(error);
-  const detail = error instanceof Error ? error.message : String(error);
   if (
     errors.some(
       (e) => NO_TOPIC.has(String(field(e, 'type'))) || field(e, 'name') === 'KafkaJSTopicMetadataNotLoaded',
     )
   ) {
-    const which = topics.length === 0 ? 'a topic' : `topic ${topics.join(', ')}`;
-    return new ConfigurationError(
-      `Kafka ${operation}: ${which} does not exist on the broker (${detail}); create it first (KafkaAdmin.createTopics): the broker does not create topics on first use.`,
-      { cause: error, context: { operation, topics } },
-    );
+    return missingTopicError(error, operation, topics);
   }
   if (errors.some((e) => UNREACHABLE.has(String(field(e, 'name'))))) {
-    return new BrokerUnavailableError(
-      `Kafka ${operation}: the broker could not be reached (${detail}); check that it runs and that the brokers list points at it. The call may succeed when retried.`,
-      { cause: error, context: { operation, topics } },
-    );
+    return brokerUnavailableError(error, operation, topics);
   }
   return error;
 }

@@ -11,7 +11,7 @@ import type {
   KafkaConsumer,
   KafkaConsumerOptions,
 } from '../../src/kafka';
-import { CLIENTS, describeWithKafka, TestTopics, uniqueName } from '../support/kafka';
+import { clientsUnderTest, describeWithKafka, TestTopics, uniqueName } from '../support/kafka';
 
 jest.setTimeout(60_000);
 
@@ -24,7 +24,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 30_000)
   }
 }
 
-for (const implementation of CLIENTS) {
+for (const implementation of clientsUnderTest()) {
   describeWithKafka()(`KafkaClient on ${implementation.name}`, () => {
     let client: KafkaClient;
     let topics: TestTopics;
@@ -134,7 +134,6 @@ for (const implementation of CLIENTS) {
       expect(a.length).toBeGreaterThan(0);
       expect(b.length).toBeGreaterThan(0);
       expect([...a, ...b].sort()).toEqual([0, 1, 2, 3]);
-      expect(joinsA[joinsA.length - 1]!.memberId).not.toBe(joinsB[joinsB.length - 1]!.memberId);
 
       const admin = client.admin();
       await admin.connect();

@@ -3,8 +3,17 @@
  * under test, and topics of their own (a random suffix each) that they delete when done.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { KafkajsClient, type KafkaAdmin, type KafkaClient, type TopicSpec } from '../../src/kafka';
+import {
+  ConfluentClient,
+  KafkajsClient,
+  type ConfluentKafkaJS,
+  type KafkaAdmin,
+  type KafkaClient,
+  type TopicSpec,
+} from '../../src/kafka';
 import { describeWithService } from './services';
 
 /** `EVENTO_TEST_KAFKA_BROKERS`: comma-separated host:port list (default 127.0.0.1:9092). */
@@ -32,22 +41,67 @@ export interface ClientUnderTest {
   create(clientId: string, brokers?: readonly string[]): KafkaClient;
 }
 
+/**
+ * Where scripts/confluent-client.sh installs `@confluentinc/kafka-javascript` (it is not one of
+ * the project's dependencies: it builds librdkafka, which takes minutes).
+ */
+const CONFLUENT_PACKAGE = join(
+  process.env.EVENTO_KAFKA_HOME ?? join(__dirname, '..', '..', '.kafka'),
+  'confluent',
+  'node_modules',
+  '@confluentinc',
+  'kafka-javascript',
+);
+
+const kafkajs: ClientUnderTest = {
+  name: 'kafkajs',
+  create: (clientId, brokers = KAFKA_BROKERS) =>
+    new KafkajsClient(
+      new Kafka({
+        clientId,
+        brokers: [...brokers],
+        logLevel: logLevel.NOTHING,
+        connectionTimeout: 2000,
+        retry: { initialRetryTime: 100, retries: 4 },
+      }),
+    ),
+};
+
+/** The confluent client when installed; with CI=true its absence fails the run. */
+function confluent(): ClientUnderTest[] {
+  if (!existsSync(join(CONFLUENT_PACKAGE, 'package.json'))) {
+    const why = `@confluentinc/kafka-javascript is not installed in ${CONFLUENT_PACKAGE}; install it with \`bash scripts/confluent-client.sh\`.`;
+    if (process.env.CI === 'true') throw new Error(`CI=true and ${why}`);
+    console.warn(`Skipping the Kafka seam tests on @confluentinc/kafka-javascript: ${why}`);
+    return [];
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { KafkaJS } = require(CONFLUENT_PACKAGE) as {
+    KafkaJS: { Kafka: new (config: object) => ConfluentKafkaJS; logLevel: { NOTHING: number } };
+  };
+  return [
+    {
+      name: '@confluentinc/kafka-javascript',
+      create: (clientId, brokers = KAFKA_BROKERS) =>
+        new ConfluentClient(
+          new KafkaJS.Kafka({
+            kafkaJS: {
+              clientId,
+              brokers: [...brokers],
+              logLevel: KafkaJS.logLevel.NOTHING,
+              connectionTimeout: 2000,
+              retry: { initialRetryTime: 100, retries: 4 },
+            },
+          }),
+        ),
+    },
+  ];
+}
+
 /** Every `KafkaClient` implementation installed here. */
-export const CLIENTS: readonly ClientUnderTest[] = [
-  {
-    name: 'kafkajs',
-    create: (clientId, brokers = KAFKA_BROKERS) =>
-      new KafkajsClient(
-        new Kafka({
-          clientId,
-          brokers: [...brokers],
-          logLevel: logLevel.NOTHING,
-          connectionTimeout: 2000,
-          retry: { initialRetryTime: 100, retries: 4 },
-        }),
-      ),
-  },
-];
+export function clientsUnderTest(): ClientUnderTest[] {
+  return [kafkajs, ...confluent()];
+}
 
 /** A topic (or group) name no other test uses: `evento-test-<label>-<random hex>`. */
 export function uniqueName(label: string): string {
