@@ -164,3 +164,12 @@ export class UnreadableEventError extends EventoError {
 export class PayloadTooLargeError extends EventoError {
   readonly code = ErrorCode.PayloadTooLarge;
 }
+
+/**
+ * A message broker (Kafka) could not be reached, or the connection to it broke. The client
+ * reconnects by itself; the call that failed may succeed when tried again.
+ */
+export class BrokerUnavailableError extends EventoError {
+  readonly code = ErrorCode.BrokerUnavailable;
+  override readonly retriable = true;
+}

@@ -24,17 +24,18 @@ function canConnect(url: string): boolean {
 }
 
 /**
- * `describe` when the service at `url` answers, else `describe.skip` (with a warning), or a thrown
- * error when CI=true: in CI a missing service is a failure, never a silent skip.
+ * `describe` when the service at `url` answers, else `describe.skip` (with a warning saying why and,
+ * when given, `howToStart`), or a thrown error when CI=true: in CI a missing service is a failure,
+ * never a silent skip.
  */
-export function describeWithService(service: string, url: string): jest.Describe {
+export function describeWithService(service: string, url: string, howToStart?: string): jest.Describe {
   let ok = reachable.get(url);
   if (ok === undefined) {
     ok = canConnect(url);
     reachable.set(url, ok);
   }
   if (ok) return describe;
-  const why = `${service} is not reachable at ${new URL(url).host}; start it, or point the test at one with the environment variable for ${service}.`;
+  const why = `${service} is not reachable at ${new URL(url).host}; ${howToStart ?? `start it, or point the test at one with the environment variable for ${service}.`}`;
   if (process.env.CI === 'true') throw new Error(`CI=true and ${why}`);
   console.warn(`Skipping the ${service} suite: ${why}`);
   return describe.skip;

@@ -1,0 +1,140 @@
+/**
+ * The few Kafka operations a message bus needs, independent of the client library behind them.
+ * `KafkajsClient` implements them with kafkajs; another client with a KafkaJS-like API (such as
+ * `@confluentinc/kafka-javascript`) can implement the same interface and be used instead.
+ *
+ * Errors: a broker that cannot be reached surfaces as `BrokerUnavailableError` (retriable), a
+ * topic that does not exist as `ConfigurationError`, a bad argument as `InvalidArgumentError`;
+ * anything else is the client's own error, unchanged.
+ */
+export interface KafkaClient {
+  /** A producer; call `connect()` before `send`. */
+  producer(): KafkaProducer;
+  /** A consumer in the group `options.groupId`; call `connect()`, `subscribe`, then `run`. */
+  consumer(options: KafkaConsumerOptions): KafkaConsumer;
+  /** An admin client for topics and groups; call `connect()` first. */
+  admin(): KafkaAdmin;
+}
+
+/** A message to produce. */
+export interface OutgoingMessage {
+  /**
+   * Picks the partition (murmur2 of the key, as the Java client does), so messages with one key
+   * stay in order; `null` spreads messages over the partitions.
+   */
+  key: string | null;
+  value: Buffer | string;
+  /** String headers; binary values are not part of this interface. */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/** Sends messages; `send` resolves once every in-sync replica has them (acks = all). */
+export interface KafkaProducer {
+  connect(): Promise<void>;
+  /** Appends `messages`, in this order, to `topic`; messages with one key keep their order. */
+  send(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/** Settings of a consumer; they cannot change once it is created. */
+export interface KafkaConsumerOptions {
+  /** The consumer group: the group's members share the partitions of the subscribed topics. */
+  groupId: string;
+  /**
+   * Where a group with no committed offset for a partition starts: the oldest message (`true`)
+   * or the next one produced (`false`, the default). A committed offset always wins.
+   */
+  fromBeginning?: boolean;
+  /** Without a heartbeat for this long, the broker drops the member and rebalances (ms). */
+  sessionTimeoutMs?: number;
+  /** How often the member heartbeats (ms); well under `sessionTimeoutMs`. */
+  heartbeatIntervalMs?: number;
+  /**
+   * How many partitions are handled at once (default 1). Messages of one partition are always
+   * handled one at a time, in order.
+   */
+  concurrentPartitions?: number;
+}
+
+/** A consumed message. */
+export interface IncomingMessage {
+  topic: string;
+  partition: number;
+  /** This message's offset in its partition (a decimal string: offsets can exceed 2^53). */
+  offset: string;
+  /** The offset to commit once this message is handled: `offset + 1`. */
+  nextOffset: string;
+  key: string | null;
+  value: Buffer | null;
+  /** Headers as UTF-8 strings; when a key repeats, the last value wins. */
+  headers: Readonly<Record<string, string>>;
+  /** The producer's or the broker's time, in ms since the epoch (a decimal string). */
+  timestamp: string;
+}
+
+/** A position to commit: the offset of the next message the group should read in a partition. */
+export interface CommitPosition {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** What a member was given when it joined (or rejoined) its group. */
+export interface GroupJoin {
+  groupId: string;
+  /** The partitions assigned to this member, by topic. */
+  assignment: Readonly<Record<string, readonly number[]>>;
+}
+
+/**
+ * Reads messages as a member of a consumer group. Offsets are committed only by `commit`: a
+ * message handled but not committed is delivered again after a restart or a rebalance.
+ */
+export interface KafkaConsumer {
+  connect(): Promise<void>;
+  /** Subscribes to `topics` (which must exist); call before `run`. */
+  subscribe(topics: readonly string[]): Promise<void>;
+  /**
+   * Starts fetching and resolves once started, before the group is joined (see `onGroupJoin`).
+   * `handle` is awaited for each message; messages of one partition come one at a time, in
+   * order.
+   *
+   * WARNING: a `handle` that throws makes the client deliver the same message again (after a
+   * backoff), and again, until it succeeds: catch what should not be retried.
+   */
+  run(handle: (message: IncomingMessage) => Promise<void>): Promise<void>;
+  /** Commits positions for this consumer's group (`message.nextOffset` once a message is handled). */
+  commit(positions: readonly CommitPosition[]): Promise<void>;
+  /** Calls `listener` each time this member joins its group; returns a function that unsubscribes. */
+  onGroupJoin(listener: (join: GroupJoin) => void): () => void;
+  /** Leaves the group (a rebalance hands its partitions to the others) and closes the connections. */
+  disconnect(): Promise<void>;
+}
+
+/** A topic to create. */
+export interface TopicSpec {
+  topic: string;
+  /** Messages are spread over these by key; changing the count later moves keys. */
+  partitions: number;
+  /** Topic-level broker settings, such as `retention.ms`. */
+  config?: Readonly<Record<string, string>>;
+}
+
+/** A consumer group known to the broker. */
+export interface GroupListing {
+  groupId: string;
+  /** `consumer` for groups of consumers like `KafkaConsumer`; empty or other for other kinds. */
+  protocolType: string;
+}
+
+/** Topic and group administration. */
+export interface KafkaAdmin {
+  connect(): Promise<void>;
+  /** Creates the topics that do not exist yet (existing ones are left as they are) and waits for their leaders. */
+  createTopics(topics: readonly TopicSpec[]): Promise<void>;
+  /** Deletes the topics (those that do not exist are ignored). */
+  deleteTopics(topics: readonly string[]): Promise<void>;
+  listTopics(): Promise<string[]>;
+  listGroups(): Promise<GroupListing[]>;
+  disconnect(): Promise<void>;
+}

@@ -1,0 +1,211 @@
+import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
+import { InvalidArgumentError } from '../errors';
+import { checkGroupId, checkPositions, checkTopicName, checkTopicSpecs } from './arguments';
+import type {
+  CommitPosition,
+  GroupJoin,
+  GroupListing,
+  IncomingMessage,
+  KafkaAdmin,
+  KafkaClient,
+  KafkaConsumer,
+  KafkaConsumerOptions,
+  KafkaProducer,
+  OutgoingMessage,
+  TopicSpec,
+} from './kafkaClient';
+import { toIncoming } from './incoming';
+import { mapKafkajsError } from './kafkajsErrors';
+
+/** Runs `call`, turning a kafkajs error into the framework's (see `mapKafkajsError`). */
+async function mapped<T>(operation: string, topics: readonly string[], call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw mapKafkajsError(error, operation, topics);
+  }
+}
+
+/**
+ * `KafkaClient` on kafkajs. Give it a `Kafka` instance configured as you need (brokers, client
+ * id, TLS, SASL, logging):
+ *
+ * ```ts
+ * const client = new KafkajsClient(new Kafka({ clientId: 'orders', brokers: ['127.0.0.1:9092'] }));
+ * ```
+ *
+ * Producers partition keys with kafkajs's `DefaultPartitioner` (murmur2, as the Java client),
+ * and neither producers nor consumers create topics on first use.
+ */
+export class KafkajsClient implements KafkaClient {
+  constructor(private readonly kafka: Kafka) {}
+
+  producer(): KafkaProducer {
+    return new KafkajsProducer(
+      this.kafka.producer({
+        createPartitioner: Partitioners.DefaultPartitioner,
+        allowAutoTopicCreation: false,
+      }),
+    );
+  }
+
+  consumer(options: KafkaConsumerOptions): KafkaConsumer {
+    checkGroupId(options.groupId);
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeout: options.sessionTimeoutMs }),
+      ...(options.heartbeatIntervalMs === undefined
+        ? {}
+        : { heartbeatInterval: options.heartbeatIntervalMs }),
+    });
+    return new KafkajsConsumer(consumer, options);
+  }
+
+  admin(): KafkaAdmin {
+    return new KafkajsAdmin(this.kafka.admin());
+  }
+}
+
+class KafkajsProducer implements KafkaProducer {
+  constructor(private readonly producer: Producer) {}
+
+  connect(): Promise<void> {
+    return mapped('producer connect', [], () => this.producer.connect());
+  }
+
+  async send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    checkTopicName(topic, 'send');
+    if (messages.length === 0) return;
+    await mapped('send', [topic], () =>
+      this.producer.send({
+        topic,
+        acks: -1,
+        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers } })),
+      }),
+    );
+  }
+
+  disconnect(): Promise<void> {
+    return mapped('producer disconnect', [], () => this.producer.disconnect());
+  }
+}
+
+class KafkajsConsumer implements KafkaConsumer {
+  private topics: string[] = [];
+  private running = false;
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly options: KafkaConsumerOptions,
+  ) {}
+
+  connect(): Promise<void> {
+    return mapped('consumer connect', [], () => this.consumer.connect());
+  }
+
+  async subscribe(topics: readonly string[]): Promise<void> {
+    if (topics.length === 0) {
+      throw new InvalidArgumentError('subscribe: give at least one topic.', {
+        context: { groupId: this.options.groupId },
+      });
+    }
+    for (const topic of topics) checkTopicName(topic, 'subscribe');
+    await mapped('subscribe', topics, () =>
+      this.consumer.subscribe({ topics: [...topics], fromBeginning: this.options.fromBeginning ?? false }),
+    );
+    this.topics.push(...topics);
+  }
+
+  async run(handle: (message: IncomingMessage) => Promise<void>): Promise<void> {
+    if (this.running) {
+      throw new InvalidArgumentError(
+        `run: the consumer of group ${this.options.groupId} already runs; create another consumer.`,
+        {
+          context: { groupId: this.options.groupId },
+        },
+      );
+    }
+    this.running = true;
+    await mapped('run', this.topics, () =>
+      this.consumer.run({
+        autoCommit: false,
+        partitionsConsumedConcurrently: this.options.concurrentPartitions ?? 1,
+        eachMessage: ({ topic, partition, message }) => handle(toIncoming(topic, partition, message)),
+      }),
+    );
+  }
+
+  async commit(positions: readonly CommitPosition[]): Promise<void> {
+    checkPositions(positions);
+    if (positions.length === 0) return;
+    await mapped(
+      'commit',
+      positions.map((p) => p.topic),
+      () =>
+        this.consumer.commitOffsets(
+          positions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset })),
+        ),
+    );
+  }
+
+  onGroupJoin(listener: (join: GroupJoin) => void): () => void {
+    return this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      const { groupId, memberAssignment } = event.payload;
+      listener({ groupId, assignment: memberAssignment });
+    });
+  }
+
+  async disconnect(): Promise<void> {
+    await mapped('consumer disconnect', this.topics, () => this.consumer.disconnect());
+    this.running = false;
+  }
+}
+
+class KafkajsAdmin implements KafkaAdmin {
+  constructor(private readonly admin: Admin) {}
+
+  connect(): Promise<void> {
+    return mapped('admin connect', [], () => this.admin.connect());
+  }
+
+  async createTopics(topics: readonly TopicSpec[]): Promise<void> {
+    checkTopicSpecs(topics, 'createTopics');
+    const names = topics.map((t) => t.topic);
+    await mapped('createTopics', names, async () => {
+      const existing = new Set(await this.admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t.topic));
+      if (missing.length === 0) return;
+      await this.admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          topic: t.topic,
+          numPartitions: t.partitions,
+          configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    });
+  }
+
+  async deleteTopics(topics: readonly string[]): Promise<void> {
+    for (const topic of topics) checkTopicName(topic, 'deleteTopics');
+    await mapped('deleteTopics', topics, async () => {
+      const existing = new Set(await this.admin.listTopics());
+      const present = topics.filter((t) => existing.has(t));
+      if (present.length > 0) await this.admin.deleteTopics({ topics: present });
+    });
+  }
+
+  listTopics(): Promise<string[]> {
+    return mapped('listTopics', [], () => this.admin.listTopics());
+  }
+
+  async listGroups(): Promise<GroupListing[]> {
+    const { groups } = await mapped('listGroups', [], () => this.admin.listGroups());
+    return groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType }));
+  }
+
+  disconnect(): Promise<void> {
+    return mapped('admin disconnect', [], () => this.admin.disconnect());
+  }
+}
