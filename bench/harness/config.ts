@@ -75,7 +75,7 @@ export function parseArgs(
     stores,
     // --quick and --smoke: one measured run, no warm-up.
     repetitions: repetitions ?? (size === 'full' ? 3 : 1),
-    latencySeconds: seconds ?? { full: 30, quick: 5, smoke: 0.5 }[size],
+    latencySeconds: seconds ?? { full: 30, quick: 5, smoke: 0.25 }[size],
     resultsDir: results ? 'bench/results' : undefined,
     log,
   };

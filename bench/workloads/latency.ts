@@ -1,6 +1,6 @@
 /**
  * Workload 3, latency: commands at a steady 200/s from 4 concurrent writers for 30 s (--quick:
- * 5 s, --smoke: 0.5 s); each event carries its command's send time and the live projector
+ * 5 s, --smoke: 0.25 s); each event carries its command's send time and the live projector
  * records append → handled. Also reports delivered / appended.
  */
 import type { BenchConfig } from '../harness/config';
