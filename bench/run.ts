@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- [workload...] [--store memory,postgres,mysql] [--quick] [--reps n] [--seconds n]`
+ * `npm run bench -- [workload...] [--store memory,postgres,mysql] [--quick | --smoke] [--reps n]
+ * [--seconds n] [--no-results]`
  *
  * Runs each workload's cases, every system side by side (evento-ts, the raw driver limit, Emmett
  * where it has the feature), prints a Markdown table and the targets, and writes one JSON line per

@@ -56,7 +56,7 @@ export async function bench(config: BenchConfig, command: string): Promise<Bench
           measurements.push(
             ...(await runCase(benchCase, {
               repetitions: config.repetitions,
-              warmup: !config.quick,
+              warmup: config.warmup,
               log: config.log,
             })),
           );

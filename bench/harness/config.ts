@@ -1,9 +1,16 @@
 import { STORES, type StoreKind } from './types';
 
+/**
+ * How large a run is: 'full' measures; 'quick' (`--quick`) is a short run for a human to look at;
+ * 'smoke' (`--smoke`) only proves that every workload runs, with the smallest sizes (the CI test).
+ */
+export type BenchSize = 'full' | 'quick' | 'smoke';
+
 /** What one `npm run bench` invocation runs. */
 export interface BenchConfig {
-  /** Small sizes, for a run under a minute and for the CI test. */
-  readonly quick: boolean;
+  readonly size: BenchSize;
+  /** Run a warm-up before the measured runs (only at full size). */
+  readonly warmup: boolean;
   readonly workloads: readonly string[];
   readonly stores: readonly StoreKind[];
   /** Measured runs per system (after a warm-up). */
@@ -24,7 +31,14 @@ export const MYSQL_URL =
   process.env.EVENTO_TEST_MYSQL_URL ??
   'mysql://root@127.0.0.1:3306/test';
 
-/** Parses `[workload...] [--store s[,s]] [--quick] [--reps n] [--seconds n] [--no-results]`. */
+/** The value of `values` for the run's size: each workload states its sizes in one place. */
+export function bySize<T>(config: BenchConfig, values: Readonly<Record<BenchSize, T>>): T {
+  return values[config.size];
+}
+
+/**
+ * Parses `[workload...] [--store s[,s]] [--quick | --smoke] [--reps n] [--seconds n] [--no-results]`.
+ */
 export function parseArgs(
   argv: readonly string[],
   known: readonly string[],
@@ -32,7 +46,7 @@ export function parseArgs(
 ): BenchConfig {
   const workloads: string[] = [];
   let stores: StoreKind[] = [...STORES];
-  let quick = false;
+  let size: BenchSize = 'full';
   let repetitions: number | undefined;
   let seconds: number | undefined;
   let results = true;
@@ -43,8 +57,11 @@ export function parseArgs(
       if (next === undefined) throw new Error(`${arg} needs a value`);
       return next;
     };
-    if (arg === '--quick') quick = true;
-    else if (arg === '--store' || arg === '--stores') stores = value().split(',').map(toStore);
+    if (arg === '--quick' || arg === '--smoke') {
+      const chosen = arg === '--quick' ? 'quick' : 'smoke';
+      if (size !== 'full' && size !== chosen) throw new Error('Choose one of --quick and --smoke');
+      size = chosen;
+    } else if (arg === '--store' || arg === '--stores') stores = value().split(',').map(toStore);
     else if (arg === '--reps') repetitions = positive(arg, value());
     else if (arg === '--seconds') seconds = positive(arg, value());
     else if (arg === '--no-results') results = false;
@@ -52,12 +69,13 @@ export function parseArgs(
     else throw new Error(`Unknown argument ${JSON.stringify(arg)}; workloads: ${known.join(', ')}`);
   }
   return {
-    quick,
+    size,
+    warmup: size === 'full',
     workloads: workloads.length > 0 ? workloads : known,
     stores,
-    // --quick proves the harness works: one measured run, no warm-up.
-    repetitions: repetitions ?? (quick ? 1 : 3),
-    latencySeconds: seconds ?? (quick ? 5 : 30),
+    // --quick and --smoke: one measured run, no warm-up.
+    repetitions: repetitions ?? (size === 'full' ? 3 : 1),
+    latencySeconds: seconds ?? { full: 30, quick: 5, smoke: 0.25 }[size],
     resultsDir: results ? 'bench/results' : undefined,
     log,
   };

@@ -6,7 +6,7 @@ import type { BenchCase, Measurement, Sample, SystemName, SystemRun } from './ty
 export interface RepeatOptions {
   /** Measured runs per system (after one warm-up run). */
   readonly repetitions: number;
-  /** Run the warm-ups (cases can still opt out); --quick skips them. */
+  /** Run the warm-ups (cases can still opt out); --quick and --smoke skip them. */
   readonly warmup: boolean;
   /** Called with progress lines. */
   readonly log: (line: string) => void;

@@ -5,7 +5,7 @@
  * projector running live while 8 writers append concurrently through each system's own append
  * API: delivered / appended must be exactly 1.
  */
-import type { BenchConfig } from '../harness/config';
+import { bySize, type BenchConfig } from '../harness/config';
 import { resetStore } from '../harness/databases';
 import type { LiveOptions } from '../harness/live';
 import type { BenchCase } from '../harness/types';
@@ -16,8 +16,8 @@ import { rawCatchup, rawLive } from '../systems/raw/consumers';
 
 export function catchupCases(config: BenchConfig): BenchCase[] {
   const spec = {
-    aggregates: config.quick ? 40 : 1000,
-    perAggregate: config.quick ? 50 : 100,
+    aggregates: bySize(config, { full: 1000, quick: 40, smoke: 10 }),
+    perAggregate: bySize(config, { full: 100, quick: 50, smoke: 10 }),
     opened: false,
     order: 'interleaved',
     idPrefix: 'acc-',
@@ -47,7 +47,7 @@ export function catchupCases(config: BenchConfig): BenchCase[] {
       writers: 8,
       rate: undefined,
       seconds: 0,
-      perWriter: config.quick ? 25 : 500,
+      perWriter: bySize(config, { full: 500, quick: 25, smoke: 5 }),
       quietMs: 2000,
     };
     cases.push({

@@ -3,7 +3,7 @@
  * (load the state, decide, append with the optimistic version check), at concurrency 1 and 16.
  * Command k goes to account k mod 1,000, so commands in flight never touch the same account.
  */
-import type { BenchConfig } from '../harness/config';
+import { bySize, type BenchConfig } from '../harness/config';
 import { resetStore } from '../harness/databases';
 import type { BenchCase } from '../harness/types';
 import { emmettCommands } from '../systems/emmett/commands';
@@ -12,13 +12,14 @@ import { rawCommands } from '../systems/raw/commands';
 
 export function commandsCases(config: BenchConfig): BenchCase[] {
   const spec = {
-    aggregates: config.quick ? 100 : 1000,
-    perAggregate: config.quick ? 10 : 50,
+    // --smoke: one command per account, so that no two can ever conflict.
+    aggregates: bySize(config, { full: 1000, quick: 100, smoke: 32 }),
+    perAggregate: bySize(config, { full: 50, quick: 10, smoke: 2 }),
     opened: true,
     order: 'grouped',
     idPrefix: 'acc-',
   } as const;
-  const commands = config.quick ? 200 : 5000;
+  const commands = bySize(config, { full: 5000, quick: 200, smoke: 32 });
   return config.stores.flatMap((store) =>
     [1, 16].map((concurrency): BenchCase => {
       const size: CommandsSize = { spec, commands, concurrency };

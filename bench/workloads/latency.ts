@@ -1,7 +1,7 @@
 /**
  * Workload 3, latency: commands at a steady 200/s from 4 concurrent writers for 30 s (--quick:
- * 5 s); each event carries its command's send time and the live projector records append →
- * handled. Also reports delivered / appended.
+ * 5 s, --smoke: 0.25 s); each event carries its command's send time and the live projector
+ * records append → handled. Also reports delivered / appended.
  */
 import type { BenchConfig } from '../harness/config';
 import { resetStore } from '../harness/databases';
@@ -25,7 +25,6 @@ export function latencyCases(config: BenchConfig): BenchCase[] {
     store,
     unit: 'cmd/s',
     compare: false,
-    ...(config.quick ? { warmup: false } : {}),
     params: { rate: options.rate ?? 0, writers: options.writers, seconds: options.seconds },
     setup: () => resetStore(store),
     systems: [

@@ -3,7 +3,7 @@
  * load alone (extra `loadMs`) and then commands on it, one after another. With snapshots, every
  * 100 events (the first command after the bulk load writes the first one, in the warm-up).
  */
-import type { BenchConfig } from '../harness/config';
+import { bySize, type BenchConfig } from '../harness/config';
 import { resetStore } from '../harness/databases';
 import type { BenchCase } from '../harness/types';
 import { emmettLong } from '../systems/emmett/long';
@@ -11,7 +11,8 @@ import { eventoLong } from '../systems/evento/long';
 import { rawLong } from '../systems/raw/long';
 
 export function longCases(config: BenchConfig): BenchCase[] {
-  const events = config.quick ? 2000 : 10_000;
+  // --smoke: enough events for one snapshot (every 100).
+  const events = bySize(config, { full: 10_000, quick: 2000, smoke: 200 });
   const spec = {
     aggregates: 1,
     perAggregate: events,
@@ -21,7 +22,9 @@ export function longCases(config: BenchConfig): BenchCase[] {
   } as const;
   return config.stores.flatMap((store) =>
     [false, true].map((snapshots): BenchCase => {
-      const commands = snapshots ? (config.quick ? 50 : 300) : config.quick ? 5 : 10;
+      const commands = snapshots
+        ? bySize(config, { full: 300, quick: 50, smoke: 5 })
+        : bySize(config, { full: 10, quick: 5, smoke: 2 });
       return {
         workload: 'long aggregate',
         variant: snapshots ? 'command, snapshots' : 'command, no snapshots',

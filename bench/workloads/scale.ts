@@ -5,13 +5,17 @@
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import type { BenchConfig } from '../harness/config';
+import { bySize, type BenchConfig } from '../harness/config';
 import type { BenchCase, RunOutput, SystemName, SystemRun } from '../harness/types';
 import type { ScaleResult } from '../systems/scale';
 
 export function scaleCases(config: BenchConfig): BenchCase[] {
   if (!config.stores.includes('memory')) return [];
-  const sizes = config.quick ? [1000, 10_000] : [10_000, 100_000, 1_000_000];
+  const sizes = bySize(config, {
+    full: [10_000, 100_000, 1_000_000],
+    quick: [1000, 10_000],
+    smoke: [1000],
+  });
   return sizes.map((events): BenchCase => ({
     workload: 'scale',
     variant: `${events.toLocaleString('en-US')} events`,

@@ -3,13 +3,14 @@
  * 50 projectors and 50 observers, so 100 consumers that register and take their leases). The
  * throughput column is starts per second; `startMs` is the time of one start.
  */
-import type { BenchConfig } from '../harness/config';
+import { bySize, type BenchConfig } from '../harness/config';
 import { resetStore } from '../harness/databases';
 import type { BenchCase } from '../harness/types';
 import { eventoStartup } from '../systems/evento/startup';
 
 export function startupCases(config: BenchConfig): BenchCase[] {
-  const components = 200;
+  // --smoke: two of each kind.
+  const components = bySize(config, { full: 200, quick: 200, smoke: 8 });
   return config.stores.map((store): BenchCase => ({
     workload: 'start-up',
     variant: `${components} components`,

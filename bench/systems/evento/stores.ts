@@ -8,6 +8,7 @@ import {
   type EventStore,
   type EventToAppend,
 } from '../../../src';
+import { describeErrorContext } from '../../../src/errors';
 import { MysqlConsumerStateStore, MysqlEventStore } from '../../../src/mysql';
 import { PostgresConsumerStateStore, PostgresEventStore } from '../../../src/postgres';
 import { mysqlUrl, PG_SCHEMA, pgPool, pgUrl, POOL_SIZE } from '../../harness/databases';
@@ -128,6 +129,6 @@ export async function startBundle(
     .setEventStore(stores.eventStore)
     .setConsumerStateStore(stores.stateStore)
     .setContainer(child)
-    .setErrorHandler((error, where) => console.error(`[bench] ${where}:`, error))
+    .setErrorHandler((error, where) => console.error(`[bench] ${describeErrorContext(where)}:`, error))
     .start();
 }

@@ -202,6 +202,8 @@ interface Opened {
   readonly write: (w: number, k: number, sentAt: number) => Promise<void>;
   /** Resolves when new events may be there (NOTIFY on PostgreSQL, a 100 ms poll otherwise). */
   readonly wait: () => Promise<void>;
+  /** Ends the current wait now (a stopping loop need not sit out its timeout). */
+  readonly interrupt: () => void;
   readonly close: () => Promise<void>;
 }
 
@@ -223,6 +225,7 @@ async function openRaw(
         raw.append(id, raw.read(id).length, 'Deposited', JSON.stringify({ id, amount: 1, sentAt }), '{}');
       },
       wait: () => sleep(1),
+      interrupt: () => undefined,
       close: async () => undefined,
     };
   }
@@ -257,6 +260,10 @@ async function openRaw(
           if (pending) done();
           else wake = done;
         }),
+      interrupt: () => {
+        pending = true;
+        wake?.();
+      },
       close: async () => {
         listener.release();
         await pool.end();
@@ -274,6 +281,7 @@ async function openRaw(
     projector: mysqlProjector(pool, t, rm, mode, tracker),
     write: (w, k, sentAt) => mysqlCommand(pool, t, account(w, k), sentAt).then(() => undefined),
     wait: () => sleep(100),
+    interrupt: () => undefined,
     close: () => pool.end(),
   };
 }
@@ -326,6 +334,7 @@ export async function rawLive(store: StoreKind, options: LiveOptions): Promise<S
   })();
   return liveSystem('raw', target, options, async () => {
     stopping = true;
+    raw.interrupt();
     await loop;
     await raw.close();
   });
