@@ -23,6 +23,7 @@ const layers = [
   'bundle',
   'postgres',
   'mysql',
+  'kafka',
   'testing',
 ];
 
