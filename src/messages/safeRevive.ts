@@ -16,6 +16,7 @@
  * through the class's prototype, so no setter runs.
  */
 import { SerializationError, UnsafePayloadError } from '../errors';
+import { FORBIDDEN_KEYS } from '../internal/forbiddenKeys';
 import type { Class } from '../internal/types';
 
 /** Maps registered class names to classes (PayloadRegistry implements it). */
@@ -26,8 +27,7 @@ export interface ClassNames {
   classOf(name: string): Class;
 }
 
-/** Keys refused anywhere in a revived document. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+export { FORBIDDEN_KEYS };
 
 /** Nesting deeper than this is refused rather than risking the stack. */
 export const MAX_DEPTH = 256;

@@ -1,4 +1,4 @@
-import { FORBIDDEN_KEYS } from '../messages/safeRevive';
+import { FORBIDDEN_KEYS } from '../internal/forbiddenKeys';
 
 /** Metadata as read from a row: the map, or, when the row's value is not one, the raw text kept aside. */
 export interface ReadMetadata {

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors';
-import { FORBIDDEN_KEYS } from '../messages/safeRevive';
+import { FORBIDDEN_KEYS } from '../internal/forbiddenKeys';
 import type { AppendRequest } from './eventStore';
 
 /** A UTF-16 surrogate without its other half: not a character, so no database can store it faithfully. */
