@@ -39,6 +39,7 @@ export {
   type AggregateOptions,
   type ConsumerOptions,
   type ProjectorOptions,
+  type SagaOptions,
   type StartFrom,
 } from './decorators/components';
 export {

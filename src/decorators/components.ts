@@ -1,5 +1,6 @@
 import { injectable } from 'tsyringe';
 import type { AggregateState } from '../model/aggregateState';
+import type { SagaState } from '../model/sagaState';
 import { defineComponent, type ComponentKind } from '../internal/reflection';
 import type { Class } from '../internal/types';
 
@@ -77,8 +78,17 @@ export function Projector(options: ProjectorOptions = {}): ClassDecorator {
   return component('projector', options);
 }
 
+/** Options of `@Saga`. */
+export interface SagaOptions extends ConsumerOptions {
+  /**
+   * The state class; inferred from the handlers' parameter and return types when omitted. Name it
+   * when they cannot tell it (an async handler's declared return type is a Promise).
+   */
+  state?: Class<SagaState>;
+}
+
 /** A saga: a long-running flow whose instances react to events and send commands. */
-export function Saga(options: ConsumerOptions = {}): ClassDecorator {
+export function Saga(options: SagaOptions = {}): ClassDecorator {
   return component('saga', options);
 }
 
