@@ -18,6 +18,9 @@ export interface DispatchSettings {
   readonly propagatedKeys: readonly string[];
 }
 
+const dispatchChannel = channel(EventoChannels.dispatch);
+
+/** The settings of gateways not built by a bundle (the test fixtures'). */
 export const defaultDispatchSettings: DispatchSettings = {
   defaultTimeoutMs: 30_000,
   interceptors: [],
@@ -84,7 +87,7 @@ export class Dispatcher {
       metadata: message.metadata,
       timeoutMs,
     });
-    if (this.links.length === 0 && !channel(EventoChannels.dispatch).hasSubscribers)
+    if (this.links.length === 0 && !dispatchChannel.hasSubscribers)
       return withTimeout(deliver(message, timeoutMs), timeoutMs, what);
     const first = dispatch();
     return traced(

@@ -9,7 +9,7 @@ import type { AppendRequest, EventStore, StoredEvent } from '../stores/eventStor
 import type { CallDetails, HandlerCall } from './handlerCall';
 import type { RegisteredHandlerInterceptor } from './handlerInterceptor';
 
-const channelOf: Readonly<Record<HandlerKind, EventoChannelName>> = {
+const channelNameOf: Readonly<Record<HandlerKind, EventoChannelName>> = {
   aggregateCommand: EventoChannels.command,
   command: EventoChannels.command,
   query: EventoChannels.query,
@@ -19,6 +19,11 @@ const channelOf: Readonly<Record<HandlerKind, EventoChannelName>> = {
   eventSourcing: EventoChannels.eventSourcing,
   invocation: EventoChannels.invocation,
 };
+
+/** Each handler kind's channel, looked up once. */
+const channelOf = Object.fromEntries(
+  Object.entries(channelNameOf).map(([kind, name]) => [kind, channel(name)]),
+) as Record<HandlerKind, ReturnType<typeof channel>>;
 
 const componentKinds: readonly ComponentKind[] = [
   'aggregate',
@@ -117,7 +122,7 @@ export class HandlingPipeline {
     details: CallDetails | undefined,
   ): unknown {
     const links = this.links[handler.component.kind];
-    const ch = channel(channelOf[handler.kind]);
+    const ch = channelOf[handler.kind];
     if (links.length === 0 && !ch.hasSubscribers) return applyInFlowOf(message, fn, instance, args);
     const call: HandlerCall = {
       bundleId: this.owner.bundleId,
