@@ -13,17 +13,6 @@ export function runInFlowOf<T>(message: Message, fn: () => T): T {
   return storage.run(message, fn);
 }
 
-/**
- * Calls `instance[method](...args)` as handling `message`, without a promise of its own: returns
- * what the method returned (a promise only if the method is async), or throws what it threw.
- */
-export function callInFlowOf(message: Message, instance: object, method: string, args: unknown[]): unknown {
-  const fn = (instance as Record<string, (...a: unknown[]) => unknown>)[method] as (
-    ...a: unknown[]
-  ) => unknown;
-  return storage.run(message, () => fn.apply(instance, args));
-}
-
 /** Calls `fn` on `thisArg` with `args` as handling `message`: returns what it returned, or throws what it threw. */
 export function applyInFlowOf(
   message: Message,
