@@ -21,17 +21,25 @@ import type {
  * adapter uses, typed here so that the package is needed only by those who choose it.
  */
 export interface ConfluentKafkaJS {
+  /** Creates the producer `ConfluentClient.producer()` wraps (acks = all, no topic auto-creation). */
   producer(config: object): ConfluentProducer;
+  /**
+   * Creates the consumer `ConfluentClient.consumer()` wraps. `config` carries a `rebalance_cb`: a
+   * stand-in that drops it leaves `onGroupJoin` listeners uncalled.
+   */
   consumer(config: object): ConfluentConsumer;
+  /** Creates the admin client `ConfluentClient.admin()` wraps. */
   admin(): ConfluentAdmin;
 }
 
+/** The calls the adapter makes on a confluent producer (not exported: users pass a `KafkaJS.Kafka`). */
 interface ConfluentProducer {
   connect(): Promise<void>;
   send(record: { topic: string; messages: object[] }): Promise<unknown>;
   disconnect(): Promise<void>;
 }
 
+/** The calls the adapter makes on a confluent consumer. */
 interface ConfluentConsumer {
   connect(): Promise<void>;
   subscribe(subscription: { topics: string[] }): Promise<void>;
@@ -43,6 +51,7 @@ interface ConfluentConsumer {
   disconnect(): Promise<void>;
 }
 
+/** The calls the adapter makes on a confluent admin client. */
 interface ConfluentAdmin {
   connect(): Promise<void>;
   createTopics(options: { topics: object[] }): Promise<boolean>;

@@ -1,6 +1,9 @@
 /**
- * `evento-ts/kafka`: the seam between the framework and a Kafka client library, and its kafkajs
- * implementation (`kafkajs`, an optional peer dependency).
+ * `evento-ts/kafka`: the seam between the framework and a Kafka client library (`KafkaClient`), and
+ * its implementations on kafkajs (`KafkajsClient`; `kafkajs` is an optional peer dependency) and on
+ * `@confluentinc/kafka-javascript` (`ConfluentClient`; not a dependency at all, install it yourself).
+ *
+ * @module evento-ts/kafka
  */
 export type {
   KafkaClient,

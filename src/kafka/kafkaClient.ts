@@ -1,7 +1,7 @@
 /**
  * The few Kafka operations a message bus needs, independent of the client library behind them.
- * `KafkajsClient` implements them with kafkajs; another client with a KafkaJS-like API (such as
- * `@confluentinc/kafka-javascript`) can implement the same interface and be used instead.
+ * `KafkajsClient` implements them with kafkajs, `ConfluentClient` with
+ * `@confluentinc/kafka-javascript`; either can be used wherever a `KafkaClient` is asked for.
  *
  * Errors: a broker that cannot be reached surfaces as `BrokerUnavailableError` (retriable), a
  * topic that does not exist as `ConfigurationError`, a bad argument as `InvalidArgumentError`;
@@ -23,6 +23,7 @@ export interface OutgoingMessage {
    * stay in order; `null` spreads messages over the partitions.
    */
   key: string | null;
+  /** The payload, sent as given; a string is encoded as UTF-8. */
   value: Buffer | string;
   /** String headers; binary values are not part of this interface. */
   headers?: Readonly<Record<string, string>>;
@@ -30,9 +31,14 @@ export interface OutgoingMessage {
 
 /** Sends messages; `send` resolves once every in-sync replica has them (acks = all). */
 export interface KafkaProducer {
+  /**
+   * Connects to the cluster; a broker that cannot be reached fails it with a retriable
+   * `BrokerUnavailableError`.
+   */
   connect(): Promise<void>;
   /** Appends `messages`, in this order, to `topic`; messages with one key keep their order. */
   send(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  /** Closes the producer's connections; call it on shutdown, as open connections keep the process alive. */
   disconnect(): Promise<void>;
 }
 
@@ -58,13 +64,20 @@ export interface KafkaConsumerOptions {
 
 /** A consumed message. */
 export interface IncomingMessage {
+  /** The topic it was read from. */
   topic: string;
+  /** The partition it was read from; messages are ordered only within one partition. */
   partition: number;
   /** This message's offset in its partition (a decimal string: offsets can exceed 2^53). */
   offset: string;
   /** The offset to commit once this message is handled: `offset + 1`. */
   nextOffset: string;
+  /**
+   * The key decoded as UTF-8, or `null` if it was produced without one; a binary key does not
+   * survive the decoding.
+   */
   key: string | null;
+  /** The payload as produced, or `null` for a message without a value (a tombstone). */
   value: Buffer | null;
   /** Headers as UTF-8 strings; when a key repeats, the last value wins. */
   headers: Readonly<Record<string, string>>;
@@ -74,13 +87,23 @@ export interface IncomingMessage {
 
 /** A position to commit: the offset of the next message the group should read in a partition. */
 export interface CommitPosition {
+  /** The topic the group reads. */
   topic: string;
+  /** The partition of `topic`. */
   partition: number;
+  /**
+   * The next offset to read, as a decimal string: the handled message's `nextOffset`. Committing
+   * its `offset` instead delivers that message again after a restart or a rebalance.
+   */
   offset: string;
 }
 
 /** What a member was given when it joined (or rejoined) its group. */
 export interface GroupJoin {
+  /**
+   * The group joined: the consumer's `groupId`. No member id comes with it (the confluent client
+   * does not expose one).
+   */
   groupId: string;
   /** The partitions assigned to this member, by topic. */
   assignment: Readonly<Record<string, readonly number[]>>;
@@ -91,6 +114,7 @@ export interface GroupJoin {
  * message handled but not committed is delivered again after a restart or a rebalance.
  */
 export interface KafkaConsumer {
+  /** Connects to the cluster; call it before `subscribe`. */
   connect(): Promise<void>;
   /** Subscribes to `topics` (which must exist); call before `run`. */
   subscribe(topics: readonly string[]): Promise<void>;
@@ -113,6 +137,7 @@ export interface KafkaConsumer {
 
 /** A topic to create. */
 export interface TopicSpec {
+  /** The topic's name, checked against {@link TOPIC_NAME_RULE} before the broker is asked. */
   topic: string;
   /** Messages are spread over these by key; changing the count later moves keys. */
   partitions: number;
@@ -122,6 +147,7 @@ export interface TopicSpec {
 
 /** A consumer group known to the broker. */
 export interface GroupListing {
+  /** The group's id, as consumers give it in `KafkaConsumerOptions.groupId`. */
   groupId: string;
   /** `consumer` for groups of consumers like `KafkaConsumer`; empty or other for other kinds. */
   protocolType: string;
@@ -129,12 +155,19 @@ export interface GroupListing {
 
 /** Topic and group administration. */
 export interface KafkaAdmin {
+  /** Connects to the cluster; call it before the other methods. */
   connect(): Promise<void>;
   /** Creates the topics that do not exist yet (existing ones are left as they are) and waits for their leaders. */
   createTopics(topics: readonly TopicSpec[]): Promise<void>;
   /** Deletes the topics (those that do not exist are ignored). */
   deleteTopics(topics: readonly string[]): Promise<void>;
+  /** The names of the cluster's topics. */
   listTopics(): Promise<string[]>;
+  /**
+   * The groups the broker knows, of every kind (see `protocolType`). A group whose members have
+   * all left stays listed while it has committed offsets.
+   */
   listGroups(): Promise<GroupListing[]>;
+  /** Closes the admin client's connections. */
   disconnect(): Promise<void>;
 }
