@@ -77,9 +77,22 @@ async function startApp(): Promise<{ url: string; stop: () => Promise<void> }> {
   return { url, stop };
 }
 
-/** Creates a list and a todo through the running app's HTTP API, and reads the list back. */
+/**
+ * Creates a list and a todo through the running app's HTTP API, and reads the list back; a body
+ * of the wrong type and an unknown route answer in the app's error body.
+ */
 async function useApp(url: string): Promise<void> {
   const headers = { authorization: 'Bearer alice', 'content-type': 'application/json' };
+  const coerced = await fetch(`${url}/todo-list`, { method: 'POST', headers, body: '{"name":42}' });
+  expect([coerced.status, await coerced.json()]).toEqual([
+    400,
+    { error: 'BadRequest', message: 'body/name must be string' },
+  ]);
+  const unknown = await fetch(`${url}/todo-lists`);
+  expect([unknown.status, await unknown.json()]).toEqual([
+    404,
+    { error: 'NotFound', message: 'No route GET /todo-lists' },
+  ]);
   const created = await fetch(`${url}/todo-list`, { method: 'POST', headers, body: '{"name":"Groceries"}' });
   expect(created.status).toBe(201);
   const { identifier } = (await created.json()) as { identifier: string };
