@@ -4,10 +4,11 @@
  * commands they say to run (the installs at the pinned versions, then `npx tsc --noEmit` and
  * `npm test` at the end of every chapter that writes code). The app is started after chapters 10
  * and 16 and answers HTTP requests; the README's quickstart runs in the same project.
- * Needs the npm registry (it reuses the npm cache, so a warm run only checks for updates).
+ * Needs the npm registry (it reuses the npm cache, so a warm run only checks for updates); runs
+ * chapter 15's page test in /usr/bin/chromium when it is there (else that test skips).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { samplesOf } from '../support/docRegions';
@@ -28,6 +29,8 @@ Object.assign(env, {
   npm_config_update_notifier: 'false',
   npm_config_prefer_offline: 'true',
 });
+// Chapter 15's page test skips without a browser; where there is one, it must run.
+if (env.CHROMIUM === undefined && existsSync('/usr/bin/chromium')) env.CHROMIUM = '/usr/bin/chromium';
 
 /** Runs a bash script in `cwd`; resolves with its output, rejects with it when the script fails. */
 function sh(script: string, cwd: string, where: string): Promise<string> {
@@ -77,9 +80,22 @@ async function startApp(): Promise<{ url: string; stop: () => Promise<void> }> {
   return { url, stop };
 }
 
-/** Creates a list and a todo through the running app's HTTP API, and reads the list back. */
+/**
+ * Creates a list and a todo through the running app's HTTP API, and reads the list back; a body
+ * of the wrong type and an unknown route answer in the app's error body.
+ */
 async function useApp(url: string): Promise<void> {
   const headers = { authorization: 'Bearer alice', 'content-type': 'application/json' };
+  const coerced = await fetch(`${url}/todo-list`, { method: 'POST', headers, body: '{"name":42}' });
+  expect([coerced.status, await coerced.json()]).toEqual([
+    400,
+    { error: 'BadRequest', message: 'body/name must be string' },
+  ]);
+  const unknown = await fetch(`${url}/todo-lists`);
+  expect([unknown.status, await unknown.json()]).toEqual([
+    404,
+    { error: 'NotFound', message: 'No route GET /todo-lists' },
+  ]);
   const created = await fetch(`${url}/todo-list`, { method: 'POST', headers, body: '{"name":"Groceries"}' });
   expect(created.status).toBe(201);
   const { identifier } = (await created.json()) as { identifier: string };
