@@ -65,7 +65,7 @@ for (const target of databases) {
       expect(events.map((e) => e.aggregateVersion)).toEqual(
         Array.from({ length: ROUNDS + 1 }, (_, i) => i + 1),
       );
-      expect(events.slice(1).map((e) => JSON.parse(e.payload).amount)).toEqual(
+      expect(events.slice(1).map((e) => (JSON.parse(e.payload) as { amount: number }).amount)).toEqual(
         Array.from({ length: ROUNDS }, (_, i) => i + 1),
       );
     }, 60_000);
