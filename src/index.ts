@@ -93,8 +93,12 @@ export type {
   AppendRequest,
   StreamQuery,
   Snapshot,
+  CommandRecord,
+  RecordedCommand,
 } from './stores/eventStore';
-export { InMemoryEventStore } from './stores/inMemoryEventStore';
+export { DEFAULT_IDEMPOTENCY_RETENTION_MS } from './stores/eventStore';
+export { commandFingerprint, type IdempotencyOptions } from './stores/commandRecords';
+export { InMemoryEventStore, type InMemoryEventStoreOptions } from './stores/inMemoryEventStore';
 export type {
   ConsumerStateStore,
   ConsumerState,

@@ -1,6 +1,7 @@
 import { ConcurrencyError, HandlerReturnError } from '../errors';
 import { KeyedMutex } from '../internal/keyedMutex';
 import { describe } from '../internal/types';
+import { commandRecordOf, recordedResult, recordedResultOf } from '../messages/commandIdempotency';
 import { eventToAppend, publishedEvent } from '../messages/eventRecords';
 import { isThenable } from '../messages/flow';
 import { EventMessage, type CommandMessage } from '../messages/messages';
@@ -10,7 +11,8 @@ import type { DomainEvent } from '../messages/payloads';
 import type { ComponentDescriptor, HandlerDescriptor } from '../registry/descriptors';
 import type { HandlingPipeline } from '../handling/handlingPipeline';
 import type { InvocationContext } from '../registry/invocationContext';
-import type { EventStore, EventToAppend } from '../stores/eventStore';
+import { appendedAsRequested } from '../stores/commandRecords';
+import type { AppendRequest, EventStore, EventToAppend } from '../stores/eventStore';
 import { AggregateCache } from './aggregateCache';
 import { aggregateIdOf, checkEvents, checkLifecycle } from './commandRules';
 import { AggregateState } from '../model/aggregateState';
@@ -73,6 +75,9 @@ export class AggregateRuntime {
   async handle(message: CommandMessage, handler: HandlerDescriptor): Promise<unknown> {
     const aggregateId = aggregateIdOf(message);
     return this.mutex.run(message.lockId ?? aggregateId, async () => {
+      // A command whose key is recorded ran before: its first result, without deciding again.
+      const first = await recordedResultOf(message, this.deps);
+      if (first !== undefined) return first.result;
       for (let attempt = 0; ; attempt++) {
         try {
           return await this.decide(message, handler, aggregateId);
@@ -213,11 +218,21 @@ export class AggregateRuntime {
     // A state its snapshot would not give back fails the command before anything is stored.
     if (snapshotDue)
       checkSnapshotState(this.descriptor.name, this.snapshotFrequency, state, this.deps.payloads);
-    await this.deps.pipeline.append(this.deps.eventStore, {
+    const command = commandRecordOf(message, this.deps.payloads, Array.isArray(decision.result));
+    const request: AppendRequest = {
       aggregateId,
       expectedVersion: loaded.version,
       events: decision.records,
-    });
+      ...(command === undefined ? {} : { command }),
+    };
+    const stored = await this.deps.pipeline.append(this.deps.eventStore, request);
+    // A delivery of the same command recorded its key first: its events are the result, and the
+    // state decided here is not the aggregate's (the cache entry stays out).
+    if (!appendedAsRequested(request, stored))
+      return recordedResult(
+        { events: stored, resultIsArray: command?.resultIsArray ?? false },
+        this.deps.payloads,
+      );
     let { snapshotVersion } = loaded;
     if (snapshotDue && (await this.snapshot(aggregateId, version, state))) {
       snapshotVersion = version;

@@ -47,6 +47,8 @@ export const ErrorCode = {
   UnreadableEvent: 'EVENTO_UNREADABLE_EVENT',
   /** PayloadTooLargeError: an event or snapshot exceeds what the database accepts in one statement. */
   PayloadTooLarge: 'EVENTO_PAYLOAD_TOO_LARGE',
+  /** IdempotencyKeyConflictError: a command came with an idempotency key another command used. */
+  IdempotencyKeyConflict: 'EVENTO_IDEMPOTENCY_KEY_CONFLICT',
   /** BrokerUnavailableError: the message broker cannot be reached. */
   BrokerUnavailable: 'EVENTO_BROKER_UNAVAILABLE',
 } as const;

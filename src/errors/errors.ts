@@ -166,6 +166,36 @@ export class PayloadTooLargeError extends EventoError {
 }
 
 /**
+ * A command came with an idempotency key already recorded for a different command (another
+ * payload name or other payload fields): it was not executed, and nothing was written.
+ * `context` names the key and both commands.
+ */
+export class IdempotencyKeyConflictError extends EventoError {
+  readonly code = ErrorCode.IdempotencyKeyConflict;
+
+  constructor(
+    /** The key both commands carried. */
+    readonly idempotencyKey: string,
+    /** The payload name of the command refused. */
+    readonly commandName: string,
+    /** The payload name of the command recorded under the key first. */
+    readonly recordedCommandName: string,
+    options: EventoErrorOptions = {},
+  ) {
+    const what =
+      commandName === recordedCommandName
+        ? `another ${recordedCommandName} command (other payload fields)`
+        : `a ${recordedCommandName} command`;
+    super(
+      `Idempotency key ${JSON.stringify(idempotencyKey)} was already used by ${what}, so this ${commandName} ` +
+        'was not executed. A key names one command: give each distinct command its own key (send it with ' +
+        'a new one), and repeat a command only with the same payload.',
+      { ...options, context: { idempotencyKey, commandName, recordedCommandName, ...options.context } },
+    );
+  }
+}
+
+/**
  * A message broker (Kafka) could not be reached, or the connection to it broke. The client
  * reconnects by itself; the call that failed may succeed when tried again.
  */

@@ -3,12 +3,21 @@ import { describe } from '../internal/types';
 import type { Metadata } from '../messages/metadata';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
 import { Command } from '../messages/payloads';
+import { validateIdempotencyKey } from '../stores/validateAppend';
 import type { Dispatcher } from './dispatcher';
 
 /** Options of one `send` or `query`. */
 export interface SendOptions {
   /** Milliseconds to wait for the handler; default the bundle's (30,000 unless set). The handler may still complete after it. */
   timeoutMs?: number;
+  /**
+   * Commands only: the command's idempotency key, e.g. from an HTTP `Idempotency-Key` header; by
+   * default its message id. It travels in the metadata (`idempotencyKey`). A command sent again
+   * with a key the event store has recorded is not executed again: it resolves to the events the
+   * first execution appended. A key names one command: the same key with another command (other
+   * payload) is an IdempotencyKeyConflictError. At most 255 characters.
+   */
+  idempotencyKey?: string;
 }
 
 /**
@@ -38,7 +47,14 @@ export class CommandGateway {
         `commandGateway.send() takes a DomainCommand or ServiceCommand, got ${describe(command)}; extend one of them.`,
       );
     }
+    if (options.idempotencyKey !== undefined) validateIdempotencyKey(options.idempotencyKey);
     const name = this.payloads.nameFor(command.constructor);
-    return this.dispatcher.command(command, name, metadata, options.timeoutMs) as Promise<R>;
+    return this.dispatcher.command(
+      command,
+      name,
+      metadata,
+      options.timeoutMs,
+      options.idempotencyKey,
+    ) as Promise<R>;
   }
 }

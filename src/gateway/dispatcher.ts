@@ -3,7 +3,7 @@ import { channel, EventoChannels, traced } from '../diagnostics/channels';
 import { runChain, type ChainLink } from '../internal/chain';
 import { currentMessage, metadataFor } from '../messages/flow';
 import { CommandMessage, QueryMessage } from '../messages/messages';
-import { Metadata, defaultPropagatedMetadataKeys } from '../messages/metadata';
+import { Metadata, MetadataKeys, defaultPropagatedMetadataKeys } from '../messages/metadata';
 import type { QueryResponse } from '../messages/payloads';
 import type { Dispatch, DispatchInterceptor, DispatchInterceptorFn } from './dispatchInterceptor';
 import { withTimeout } from './timeout';
@@ -47,8 +47,12 @@ export class Dispatcher {
     payloadName: string,
     metadata: Metadata | Readonly<Record<string, string>> | undefined,
     timeoutMs: number | undefined,
+    idempotencyKey?: string,
   ): Promise<unknown> {
-    const message = new CommandMessage(payload, payloadName, this.metadata(metadata), new Date());
+    // Every command carries a key: the caller's, or its own message id.
+    const base = this.metadata(metadata);
+    const withKey = base.with(MetadataKeys.idempotencyKey, idempotencyKey ?? base.messageId);
+    const message = new CommandMessage(payload, payloadName, withKey, new Date());
     return this.send('command', message, timeoutMs ?? this.settings.defaultTimeoutMs, (m, ms) =>
       this.bus.sendCommand(m as CommandMessage, { timeoutMs: ms }),
     );

@@ -1,4 +1,5 @@
 import { SerializationError, UnreadableEventError } from '../errors';
+import { newEventId } from '../internal/eventId';
 import type { Class } from '../internal/types';
 import type { EventToAppend, StoredEvent } from '../stores/eventStore';
 import { metadataFor } from './flow';
@@ -29,6 +30,7 @@ export function eventToAppend(
     payload: payloads.serialize(event),
     metadata: metadataFor(inherited, cause).toRecord(),
     createdAt,
+    eventId: newEventId(),
   };
 }
 
@@ -59,6 +61,7 @@ export function publishedEvent(stored: StoredEvent, payloads: PayloadRegistry): 
     stored.aggregateId,
     stored.aggregateVersion,
     stored.context,
+    stored.eventId,
   );
 }
 

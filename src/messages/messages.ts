@@ -61,6 +61,8 @@ export class PublishedEvent<P extends Event = Event> extends EventMessage<P> {
     readonly aggregateVersion: number | null,
     /** The context the event was stored under. */
     readonly storedContext: string,
+    /** The event's stable unique id (a UUID v7) as stored: names the event across systems, logs and traces. */
+    readonly eventId: string,
   ) {
     super(payload, payloadName, metadata, timestamp);
   }

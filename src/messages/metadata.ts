@@ -8,6 +8,12 @@ export const MetadataKeys = {
   correlationId: 'correlationId',
   /** The id of the message whose handling sent this one. */
   causationId: 'causationId',
+  /**
+   * A command's idempotency key: its message id unless the sender chose one
+   * (`SendOptions.idempotencyKey`). The event store records it with the command's events, and a
+   * command delivered again with a recorded key is not executed again.
+   */
+  idempotencyKey: 'idempotencyKey',
 } as const;
 
 /**

@@ -29,7 +29,7 @@ export const SAGA_COLUMNS = 'saga_name, saga_id, state_name, state, associations
 /** Columns of `dead_events`, in the order of {@link deadEventValues}. */
 export const DEAD_EVENT_COLUMNS =
   'consumer_id, sequence_number, aggregate_id, aggregate_version, event_name, context, payload, metadata, created_at, ' +
-  'error_name, error_message, error_stack, dead_at, retries';
+  'error_name, error_message, error_stack, dead_at, retries, event_id';
 
 /** A `consumers` row as a frozen ConsumerState. */
 export function toConsumerState(row: Row): ConsumerState {
@@ -94,6 +94,7 @@ export function deadEventValues(dead: DeadEvent): unknown[] {
     dead.errorStack ?? null,
     toSqlDateTime(dead.deadAt, 'A dead event deadAt'),
     dead.retries,
+    event.eventId || null,
   ];
 }
 
@@ -111,6 +112,8 @@ export function toDeadEvent(row: Row): DeadEvent {
       payload: toText(row.payload),
       metadata,
       createdAt: fromSqlDateTime(row.created_at),
+      // Null for the events that died before the consumer state store's version 2.
+      eventId: toNullableText(row.event_id) ?? '',
       ...(unreadableMetadata === undefined ? {} : { unreadableMetadata }),
     }),
     errorName: toText(row.error_name),

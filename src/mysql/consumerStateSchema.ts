@@ -1,5 +1,5 @@
 import { tableName } from './identifiers';
-import type { MigrationSet } from './migrations';
+import { columnExists, ddlUnless, type MigrationSet } from './migrations';
 
 /** The consumer state store's tables, by version. */
 export const CONSUMER_STATE_MIGRATIONS: MigrationSet = {
@@ -66,6 +66,15 @@ export const CONSUMER_STATE_MIGRATIONS: MigrationSet = {
           ) ${options}`,
         ];
       },
+    },
+    {
+      version: 2,
+      description: 'dead events keep their event id',
+      statements: ({ prefix }) =>
+        ddlUnless(
+          columnExists(`${prefix}dead_events`, 'event_id'),
+          `ALTER TABLE ${tableName(prefix, 'dead_events')} ADD COLUMN event_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NULL`,
+        ),
     },
   ],
 };

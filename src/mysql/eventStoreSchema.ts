@@ -1,5 +1,17 @@
 import { tableName } from './identifiers';
-import type { MigrationSet } from './migrations';
+import { columnExists, ddlUnless, indexExists, type MigrationSet } from './migrations';
+
+/**
+ * A UUID v7 made in SQL from the DATETIME(3) column `column` (UTC): 48 bits of Unix milliseconds,
+ * the version, the variant, and 74 bits of MD5 over the sequence number and RAND(), for events
+ * stored before event ids existed.
+ */
+function uuidV7Of(column: string): string {
+  const ms = `LPAD(HEX(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', ${column}) DIV 1000), 12, '0')`;
+  const random = `MD5(CONCAT(sequence_number, '-', RAND()))`;
+  return `LOWER(CONCAT(SUBSTR(${ms}, 1, 8), '-', SUBSTR(${ms}, 9, 4), '-7', SUBSTR(${random}, 1, 3), '-',
+    HEX(8 + FLOOR(RAND() * 4)), SUBSTR(${random}, 4, 3), '-', SUBSTR(${random}, 7, 12)))`;
+}
 
 /** The event store's tables, by version. See mysqlEventStore.ts for how `append_gate` is used. */
 export const EVENT_STORE_MIGRATIONS: MigrationSet = {
@@ -36,6 +48,35 @@ export const EVENT_STORE_MIGRATIONS: MigrationSet = {
         ) ENGINE=InnoDB`,
         `INSERT IGNORE INTO ${tableName(prefix, 'append_gate')} (id) VALUES (1)`,
       ],
+    },
+    {
+      version: 2,
+      description: 'event ids, idempotency keys',
+      statements: ({ prefix, collation }) => {
+        const events = tableName(prefix, 'events');
+        return [
+          ...ddlUnless(
+            columnExists(`${prefix}events`, 'event_id'),
+            `ALTER TABLE ${events} ADD COLUMN event_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NULL`,
+          ),
+          `UPDATE ${events} SET event_id = ${uuidV7Of('created_at')} WHERE event_id IS NULL`,
+          `ALTER TABLE ${events} MODIFY event_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL`,
+          ...ddlUnless(
+            indexExists(`${prefix}events`, 'event_id_unique'),
+            `ALTER TABLE ${events} ADD UNIQUE KEY event_id_unique (event_id)`,
+          ),
+          `CREATE TABLE IF NOT EXISTS ${tableName(prefix, 'commands')} (
+            idempotency_key VARCHAR(255) NOT NULL,
+            command_name VARCHAR(255) NOT NULL,
+            fingerprint VARCHAR(255) NOT NULL,
+            result_is_array TINYINT(1) NOT NULL,
+            sequence_numbers LONGTEXT NOT NULL,
+            recorded_at DATETIME(3) NOT NULL,
+            PRIMARY KEY (idempotency_key),
+            KEY recorded_at (recorded_at)
+          ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=${collation}`,
+        ];
+      },
     },
   ],
 };

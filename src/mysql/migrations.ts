@@ -154,3 +154,29 @@ async function binaryCollation(connection: PoolConnection): Promise<string> {
   if (names.has('utf8mb4_nopad_bin')) return 'utf8mb4_nopad_bin';
   return 'utf8mb4_bin';
 }
+
+/**
+ * Statements that run `ddl` only when `exists` (a query counting rows of information_schema)
+ * finds nothing, so a migration that adds a column or an index can run twice (MySQL 8 has no
+ * `ADD COLUMN IF NOT EXISTS`). They use the session variable `@evento_ddl` and the prepared
+ * statement `evento_ddl` of the migration's connection.
+ */
+export function ddlUnless(exists: string, ddl: string): string[] {
+  const quoted = `'${ddl.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  return [
+    `SET @evento_ddl = IF((${exists}) > 0, 'DO 0', ${quoted})`,
+    'PREPARE evento_ddl FROM @evento_ddl',
+    'EXECUTE evento_ddl',
+    'DEALLOCATE PREPARE evento_ddl',
+  ];
+}
+
+/** The query {@link ddlUnless} takes for "table `table` has a column (or index) named `name`". */
+export function columnExists(table: string, column: string): string {
+  return `SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}' AND COLUMN_NAME = '${column}'`;
+}
+
+/** The query {@link ddlUnless} takes for "table `table` has an index named `index`". */
+export function indexExists(table: string, index: string): string {
+  return `SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}' AND INDEX_NAME = '${index}'`;
+}

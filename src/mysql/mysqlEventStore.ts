@@ -38,7 +38,9 @@ import { ConcurrencyError, ConfigurationError, EventoError } from '../errors';
 import {
   allContexts,
   type AppendRequest,
+  type CommandRecord,
   type EventStore,
+  type RecordedCommand,
   type Snapshot,
   type StoredEvent,
   type StreamQuery,
@@ -46,6 +48,13 @@ import {
 import { notifyAll } from '../stores/inMemoryEventStore';
 import { readStoredMetadata } from '../stores/storedMetadata';
 import { validateAppend } from '../stores/validateAppend';
+import {
+  idempotencyRetention,
+  KeyCleanup,
+  requireSameCommand,
+  type IdempotencyOptions,
+} from '../stores/commandRecords';
+import { newEventId } from '../internal/eventId';
 import { enterAppendGate, SafeHead } from './appendGate';
 import {
   executeSql,
@@ -84,16 +93,24 @@ export type MysqlEventStoreOptions = MysqlConnectionOptions & {
   readonly migrate?: MigrateMode;
   /** How often (ms) to look for events appended by other processes while listeners wait (default 100). */
   readonly pollIntervalMs?: number;
-};
+} & IdempotencyOptions;
+
+/** What an append's transaction found or wrote. */
+type AppendOutcome =
+  | { readonly stored: StoredEvent[] }
+  | { readonly recorded: { commandName: string; fingerprint: string; sequenceNumbers: number[] } };
+
+/** Expired idempotency keys deleted per statement. */
+const CLEANUP_BATCH = 1000;
 
 /** How many times an append is run again after a deadlock, lock wait timeout or lost connection. */
 const APPEND_ATTEMPTS = 5;
 
 const INSERT_COLUMNS =
-  '(aggregate_id, aggregate_version, event_name, context, payload, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)';
+  '(aggregate_id, aggregate_version, event_name, context, payload, metadata, created_at, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
 
 const EVENT_COLUMNS =
-  'sequence_number, aggregate_id, aggregate_version, event_name, context, payload, metadata, created_at';
+  'sequence_number, aggregate_id, aggregate_version, event_name, context, payload, metadata, created_at, event_id';
 
 /**
  * An event store on MySQL 8 or MariaDB 10.11+ (one primary), safe for many writers and readers in
@@ -115,6 +132,8 @@ export class MysqlEventStore implements EventStore {
   private polling = false;
   private notifiedHead = 0;
   private closing: Promise<void> | undefined;
+  private readonly retentionMs: number;
+  private readonly keyCleanup: KeyCleanup;
 
   /** Creates the store and brings its schema up to date (or verifies it, with `migrate: 'verify'`). */
   static async create(options: MysqlEventStoreOptions): Promise<MysqlEventStore> {
@@ -144,6 +163,8 @@ export class MysqlEventStore implements EventStore {
     this.ownsPool = owned;
     this.safeHead = new SafeHead(pool, this.prefix);
     this.packetLimit = new PacketLimit(pool);
+    this.retentionMs = idempotencyRetention(options);
+    this.keyCleanup = new KeyCleanup(this.retentionMs, () => this.cleanUpIdempotencyKeys());
   }
 
   /** Creates or upgrades the schema (`apply`) or checks it (`verify`). Runs once; later calls wait for it. */
@@ -163,8 +184,11 @@ export class MysqlEventStore implements EventStore {
       event,
       metadata: JSON.stringify(event.metadata),
       createdAt: toSqlDateTime(event.createdAt, 'An event createdAt'),
+      eventId: event.eventId ?? newEventId(),
     }));
+    const { command } = request;
     await this.init();
+    this.keyCleanup.poke();
     const doing = `appending to ${request.aggregateId === null ? 'the service stream' : `aggregate ${request.aggregateId}`}`;
     try {
       for (const { event, metadata } of rows) {
@@ -180,12 +204,37 @@ export class MysqlEventStore implements EventStore {
     for (let attempt = 1; ; attempt++) {
       const progress = { wrote: false };
       try {
-        const stored = await inTransaction(this.pool, async (connection) => {
+        const outcome = await inTransaction(this.pool, async (connection): Promise<AppendOutcome> => {
           await enterAppendGate(connection, this.prefix);
+          if (command !== undefined) {
+            const recorded = await this.recordedIn(connection, command.idempotencyKey);
+            if (recorded !== undefined) return { recorded };
+          }
           await this.checkVersion(connection, request);
           progress.wrote = true;
+          if (command !== undefined) {
+            try {
+              await executeSql(
+                connection,
+                `INSERT INTO ${this.table('commands')} (idempotency_key, command_name, fingerprint, result_is_array, sequence_numbers, recorded_at)
+                 VALUES (?, ?, ?, ?, '[]', UTC_TIMESTAMP(3))`,
+                [
+                  command.idempotencyKey,
+                  command.commandName,
+                  command.fingerprint,
+                  command.resultIsArray ? 1 : 0,
+                ],
+              );
+            } catch (error) {
+              // A concurrent append of the same key committed while this insert waited for it.
+              if (!isDuplicateKey(error)) throw error;
+              const recorded = await this.recordedIn(connection, command.idempotencyKey);
+              if (recorded === undefined) throw error;
+              return { recorded };
+            }
+          }
           const stored: StoredEvent[] = [];
-          for (const [i, { event, metadata, createdAt }] of rows.entries()) {
+          for (const [i, { event, metadata, createdAt, eventId }] of rows.entries()) {
             const aggregateVersion = request.aggregateId === null ? null : request.expectedVersion + i + 1;
             const result = await executeSql(
               connection,
@@ -198,6 +247,7 @@ export class MysqlEventStore implements EventStore {
                 event.payload,
                 metadata,
                 createdAt,
+                eventId,
               ],
             );
             stored.push(
@@ -207,14 +257,26 @@ export class MysqlEventStore implements EventStore {
                 sequenceNumber: toInt(result.insertId),
                 aggregateId: request.aggregateId,
                 aggregateVersion,
+                eventId,
               }),
             );
           }
+          if (command !== undefined) {
+            await executeSql(
+              connection,
+              `UPDATE ${this.table('commands')} SET sequence_numbers = ? WHERE idempotency_key = ?`,
+              [JSON.stringify(stored.map((e) => e.sequenceNumber)), command.idempotencyKey],
+            );
+          }
           await this.beforeCommit(connection);
-          return stored;
+          return { stored };
         });
+        if ('recorded' in outcome) {
+          requireSameCommand(outcome.recorded, command as CommandRecord);
+          return await this.readNumbers(outcome.recorded.sequenceNumbers);
+        }
         notifyAll(this.listeners);
-        return stored;
+        return outcome.stored;
       } catch (error) {
         if (error instanceof EventoError) throw error;
         if (isDuplicateKey(error) && request.aggregateId !== null)
@@ -230,6 +292,55 @@ export class MysqlEventStore implements EventStore {
         }
         throw mapDriverError(error, doing);
       }
+    }
+  }
+
+  async findCommand(idempotencyKey: string): Promise<RecordedCommand | undefined> {
+    await this.init();
+    try {
+      const [row] = await selectRows(
+        this.pool,
+        `SELECT command_name, fingerprint, result_is_array, sequence_numbers, recorded_at FROM ${this.table('commands')} WHERE idempotency_key = ?`,
+        [idempotencyKey],
+      );
+      if (row === undefined) return undefined;
+      return Object.freeze({
+        idempotencyKey,
+        commandName: toText(row.command_name),
+        fingerprint: toText(row.fingerprint),
+        resultIsArray: toInt(row.result_is_array) === 1,
+        events: Object.freeze(await this.readNumbers(sequenceNumbersOf(row.sequence_numbers))),
+        recordedAt: fromSqlDateTime(row.recorded_at),
+      });
+    } catch (error) {
+      throw mapDriverError(error, `finding the command of idempotency key ${JSON.stringify(idempotencyKey)}`);
+    }
+  }
+
+  /**
+   * Deletes the idempotency keys recorded longer ago than the retention (on the database clock,
+   * UTC), a thousand per short READ COMMITTED transaction, so appends recording new keys never wait
+   * for it; resolves to how many. Appends start it in the background about once per retention (at
+   * most every minute); call it yourself from a scheduled job if you prefer.
+   */
+  async cleanUpIdempotencyKeys(): Promise<number> {
+    await this.init();
+    let total = 0;
+    try {
+      for (;;) {
+        const result = await inTransaction(this.pool, (connection) =>
+          executeSql(
+            connection,
+            `DELETE FROM ${this.table('commands')} WHERE recorded_at < UTC_TIMESTAMP(3) - INTERVAL ? MICROSECOND
+             ORDER BY recorded_at LIMIT ${CLEANUP_BATCH}`,
+            [this.retentionMs * 1000],
+          ),
+        );
+        total += result.affectedRows;
+        if (result.affectedRows < CLEANUP_BATCH || this.closing !== undefined) return total;
+      }
+    } catch (error) {
+      throw mapDriverError(error, 'deleting expired idempotency keys');
     }
   }
 
@@ -358,6 +469,7 @@ export class MysqlEventStore implements EventStore {
     this.closing ??= (async () => {
       this.listeners.clear();
       this.stopPolling();
+      await this.keyCleanup.stop();
       if (this.ownsPool) await this.pool.end();
     })();
     return this.closing;
@@ -371,6 +483,35 @@ export class MysqlEventStore implements EventStore {
 
   private table(name: string): string {
     return tableName(this.prefix, name);
+  }
+
+  /** What is recorded under `key`, read inside the append's transaction. */
+  private async recordedIn(
+    connection: PoolConnection,
+    key: string,
+  ): Promise<{ commandName: string; fingerprint: string; sequenceNumbers: number[] } | undefined> {
+    const [row] = await selectRows(
+      connection,
+      `SELECT command_name, fingerprint, sequence_numbers FROM ${this.table('commands')} WHERE idempotency_key = ?`,
+      [key],
+    );
+    if (row === undefined) return undefined;
+    return {
+      commandName: toText(row.command_name),
+      fingerprint: toText(row.fingerprint),
+      sequenceNumbers: sequenceNumbersOf(row.sequence_numbers),
+    };
+  }
+
+  /** The events with these sequence numbers, in sequence order. */
+  private async readNumbers(numbers: readonly number[]): Promise<StoredEvent[]> {
+    if (numbers.length === 0) return [];
+    const rows = await selectRows(
+      this.pool,
+      `SELECT ${EVENT_COLUMNS} FROM ${this.table('events')} WHERE sequence_number IN (?) ORDER BY sequence_number`,
+      [[...numbers]],
+    );
+    return rows.map(toStoredEvent);
   }
 
   private async checkVersion(connection: PoolConnection, request: AppendRequest): Promise<void> {
@@ -460,6 +601,13 @@ function toStoredEvent(row: Row): StoredEvent {
     payload: toText(row.payload),
     metadata,
     createdAt: fromSqlDateTime(row.created_at),
+    eventId: toText(row.event_id),
     ...(unreadableMetadata === undefined ? {} : { unreadableMetadata }),
   });
+}
+
+/** The sequence numbers a `commands` row lists (JSON text). */
+function sequenceNumbersOf(value: unknown): number[] {
+  const parsed: unknown = JSON.parse(toText(value));
+  return Array.isArray(parsed) ? parsed.map((n) => toInt(n)) : [];
 }

@@ -54,4 +54,10 @@ export const CONSUMER_STATE_MIGRATIONS: readonly Migration[] = [
          PRIMARY KEY (consumer_id, sequence_number))`,
     ],
   },
+  {
+    version: 2,
+    description: 'dead events keep their event id',
+    // Null for the events that died before this version.
+    statements: (n) => [`ALTER TABLE ${n.table('dead_events')} ADD COLUMN event_id text NULL`],
+  },
 ];

@@ -50,7 +50,7 @@ const CONSUMER_COLUMNS =
 const SAGA_COLUMNS = 'saga_name, saga_id, state_name, state, associations';
 const DEAD_EVENT_COLUMNS =
   'consumer_id, sequence_number, aggregate_id, aggregate_version, event_name, context, payload, metadata, created_at, ' +
-  'error_name, error_message, error_stack, dead_at, retries';
+  'error_name, error_message, error_stack, dead_at, retries, event_id';
 
 /**
  * The consumer state store on PostgreSQL. `commit` runs the caller's work and writes the commit in
@@ -327,7 +327,7 @@ export class PostgresConsumerStateStore extends PostgresStoreBase implements Con
       await client.query(
         `INSERT INTO ${this.t('dead_events')} (${DEAD_EVENT_COLUMNS})
          SELECT $1::text, * FROM unnest($2::bigint[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::jsonb[],
-           $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::timestamptz[], $14::int[])
+           $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::timestamptz[], $14::int[], $15::text[])
          ON CONFLICT (consumer_id, sequence_number) DO UPDATE SET error_name = EXCLUDED.error_name,
            error_message = EXCLUDED.error_message, error_stack = EXCLUDED.error_stack,
            dead_at = EXCLUDED.dead_at, retries = EXCLUDED.retries`,
@@ -346,6 +346,7 @@ export class PostgresConsumerStateStore extends PostgresStoreBase implements Con
           dead.map((d) => d.errorStack ?? null),
           dead.map((d) => d.deadAt),
           dead.map((d) => d.retries),
+          dead.map((d) => d.event.eventId || null),
         ],
       );
     }

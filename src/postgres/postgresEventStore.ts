@@ -45,11 +45,19 @@ import {
   allContexts,
   type AppendRequest,
   type EventStore,
+  type RecordedCommand,
   type Snapshot,
   type StoredEvent,
   type StreamQuery,
 } from '../stores/eventStore';
 import { validateAppend } from '../stores/validateAppend';
+import {
+  idempotencyRetention,
+  KeyCleanup,
+  requireSameCommand,
+  type IdempotencyOptions,
+} from '../stores/commandRecords';
+import { newEventId } from '../internal/eventId';
 import { isUniqueViolation } from './errors';
 import { EVENT_STORE_COMPONENT, EVENT_STORE_MIGRATIONS } from './eventStoreSchema';
 import { LOCK_CLASS } from './identifiers';
@@ -59,15 +67,29 @@ import { SafeHead } from './safeHead';
 import { PostgresStoreBase, type PostgresStoreOptions } from './storeBase';
 
 /** Options of {@link PostgresEventStore}. */
-export type PostgresEventStoreOptions = PostgresStoreOptions;
+export type PostgresEventStoreOptions = PostgresStoreOptions & IdempotencyOptions;
 
-/** What `<prefix>append_events` returns (bigints as strings). */
+/** What `<prefix>append_events_v3` returns (bigints as strings). */
 interface AppendRow {
   /** The aggregate's version the check found; null for aggregate-less appends. */
   actual_version: number | null;
   /** The events' sequence numbers, ascending; null when the version check failed. */
   sequence_numbers: string[] | null;
+  /** Set when the key was already recorded: the recorded command's name and fingerprint. */
+  recorded_command_name: string | null;
+  recorded_fingerprint: string | null;
 }
+
+interface CommandRow {
+  command_name: string;
+  fingerprint: string;
+  result_is_array: boolean;
+  sequence_numbers: string[];
+  recorded_at: Date;
+}
+
+/** Expired idempotency keys deleted per statement. */
+const CLEANUP_BATCH = 1000;
 
 interface SnapshotRow {
   aggregate_id: string;
@@ -88,11 +110,15 @@ export class PostgresEventStore extends PostgresStoreBase implements EventStore 
   private readonly listeners = new Set<() => void>();
   private notifications: NotificationListener | undefined;
   private closed = false;
+  private readonly retentionMs: number;
+  private readonly keyCleanup: KeyCleanup;
 
   constructor(options: PostgresEventStoreOptions) {
     super(options, EVENT_STORE_COMPONENT, EVENT_STORE_MIGRATIONS);
     this.appendKey = this.names.lockKey('append');
     this.head = new SafeHead(() => this.computeHead());
+    this.retentionMs = idempotencyRetention(options);
+    this.keyCleanup = new KeyCleanup(this.retentionMs, () => this.cleanUpIdempotencyKeys());
   }
 
   /** Creates the store and its tables (or checks them, with migrate: 'verify'). */
@@ -113,17 +139,20 @@ export class PostgresEventStore extends PostgresStoreBase implements EventStore 
   async append(request: AppendRequest): Promise<StoredEvent[]> {
     validateAppend(request);
     await this.init();
-    const { aggregateId, expectedVersion, events } = request;
+    const { aggregateId, expectedVersion, events, command } = request;
     const metadata = events.map((event) => Object.freeze({ ...event.metadata }));
+    const eventIds = events.map((event) => event.eventId ?? newEventId());
+    this.keyCleanup.poke();
     let row: AppendRow | undefined;
     try {
       // One statement in autocommit: its implicit transaction is atomic, and Connection.query
       // never sends a statement twice.
       [row] = await this.connection.queryPrepared<AppendRow>(
         'append',
-        `SELECT actual_version, sequence_numbers FROM ${this.names.table('append_events')}(
+        `SELECT actual_version, sequence_numbers, recorded_command_name, recorded_fingerprint
+         FROM ${this.names.table('append_events_v3')}(
            $1::int, $2::int, $3::text, $4::int, $5::text[], $6::text[], $7::text[], $8::jsonb[],
-           $9::timestamptz[], $10::text, $11::text)`,
+           $9::timestamptz[], $10::uuid[], $11::text, $12::text, $13::text, $14::boolean, $15::text, $16::text)`,
         [
           LOCK_CLASS.append,
           this.appendKey,
@@ -134,6 +163,11 @@ export class PostgresEventStore extends PostgresStoreBase implements EventStore 
           events.map((e) => e.payload),
           metadata.map((m) => JSON.stringify(m)),
           events.map((e) => e.createdAt),
+          eventIds,
+          command?.idempotencyKey ?? null,
+          command?.commandName ?? null,
+          command?.fingerprint ?? null,
+          command?.resultIsArray ?? null,
           this.names.channel(),
           this.id,
         ],
@@ -144,6 +178,13 @@ export class PostgresEventStore extends PostgresStoreBase implements EventStore 
         throw new ConcurrencyError(aggregateId, expectedVersion, undefined, { cause: error });
       }
       throw error;
+    }
+    if (command !== undefined && row?.recorded_fingerprint != null) {
+      requireSameCommand(
+        { fingerprint: row.recorded_fingerprint, commandName: row.recorded_command_name ?? '' },
+        command,
+      );
+      return this.readNumbers(row.sequence_numbers ?? []);
     }
     const numbers = row?.sequence_numbers;
     if (numbers === null && aggregateId !== null) {
@@ -161,10 +202,70 @@ export class PostgresEventStore extends PostgresStoreBase implements EventStore 
         sequenceNumber: toNumber(numbers[i] as string),
         aggregateId,
         aggregateVersion: aggregateId === null ? null : expectedVersion + i + 1,
+        eventId: eventIds[i] as string,
       }),
     );
     notifyAll(this.listeners);
     return stored;
+  }
+
+  async findCommand(idempotencyKey: string): Promise<RecordedCommand | undefined> {
+    await this.init();
+    const [row] = await this.connection.queryPrepared<CommandRow>(
+      'findCommand',
+      `SELECT command_name, fingerprint, result_is_array, sequence_numbers, recorded_at
+       FROM ${this.names.table('commands')} WHERE idempotency_key = $1`,
+      [idempotencyKey],
+    );
+    if (row === undefined) return undefined;
+    return Object.freeze({
+      idempotencyKey,
+      commandName: row.command_name,
+      fingerprint: row.fingerprint,
+      resultIsArray: row.result_is_array,
+      events: Object.freeze(await this.readNumbers(row.sequence_numbers)),
+      recordedAt: row.recorded_at,
+    });
+  }
+
+  /**
+   * Deletes the idempotency keys recorded longer ago than the retention (on the database clock),
+   * a thousand per statement; resolves to how many, once no expired key is left. Appends only
+   * ever insert new keys, so they never wait for it. Appends
+   * start it in the background about once per retention (at most every minute); call it yourself
+   * from a scheduled job if you prefer.
+   */
+  async cleanUpIdempotencyKeys(): Promise<number> {
+    await this.init();
+    const table = this.names.table('commands');
+    let total = 0;
+    for (;;) {
+      const rows = await this.connection.query<{ deleted: number }>(
+        'deleting expired idempotency keys',
+        `WITH expired AS (
+           DELETE FROM ${table} WHERE idempotency_key IN (
+             SELECT idempotency_key FROM ${table}
+             WHERE recorded_at < clock_timestamp() - make_interval(secs => $1::double precision / 1000)
+             ORDER BY recorded_at LIMIT $2)
+           RETURNING 1)
+         SELECT count(*)::int AS deleted FROM expired`,
+        [this.retentionMs, CLEANUP_BATCH],
+      );
+      const deleted = rows[0]?.deleted ?? 0;
+      total += deleted;
+      if (deleted < CLEANUP_BATCH || this.closed) return total;
+    }
+  }
+
+  /** The events with these sequence numbers, in sequence order. */
+  private async readNumbers(numbers: readonly string[]): Promise<StoredEvent[]> {
+    const rows = await this.connection.queryPrepared<EventRow>(
+      'readNumbers',
+      `SELECT ${EVENT_COLUMNS} FROM ${this.names.table('events')}
+       WHERE sequence_number = ANY($1::bigint[]) ORDER BY sequence_number`,
+      [numbers],
+    );
+    return rows.map(toStoredEvent);
   }
 
   async readAggregate(aggregateId: string, afterVersion = 0): Promise<StoredEvent[]> {
@@ -271,6 +372,7 @@ export class PostgresEventStore extends PostgresStoreBase implements EventStore 
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    await this.keyCleanup.stop();
     await this.notifications?.stop();
     await super.close();
   }

@@ -11,11 +11,13 @@ export interface EventRow {
   payload: string;
   metadata: unknown;
   created_at: Date;
+  /** Null only in a dead event recorded before the consumer state store's version 2. */
+  event_id: string | null;
 }
 
 /** The column list matching {@link EventRow}. */
 export const EVENT_COLUMNS =
-  'sequence_number, aggregate_id, aggregate_version, event_name, context, payload, metadata, created_at';
+  'sequence_number, aggregate_id, aggregate_version, event_name, context, payload, metadata, created_at, event_id';
 
 /**
  * A row as a frozen StoredEvent (numbers as JS numbers). `pg` parses each row's jsonb into a new
@@ -33,6 +35,7 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     payload: row.payload,
     metadata,
     createdAt: row.created_at,
+    eventId: row.event_id ?? '',
     ...(unreadableMetadata === undefined ? {} : { unreadableMetadata }),
   });
 }

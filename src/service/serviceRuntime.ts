@@ -1,6 +1,7 @@
 import { HandlerReturnError } from '../errors';
 import { KeyedMutex } from '../internal/keyedMutex';
 import { describe } from '../internal/types';
+import { commandRecordOf, recordedResult, recordedResultOf } from '../messages/commandIdempotency';
 import { eventToAppend } from '../messages/eventRecords';
 import type { CommandMessage } from '../messages/messages';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
@@ -8,7 +9,8 @@ import { ServiceEvent } from '../messages/payloads';
 import type { ComponentDescriptor, HandlerDescriptor } from '../registry/descriptors';
 import type { HandlingPipeline } from '../handling/handlingPipeline';
 import type { InvocationContext } from '../registry/invocationContext';
-import type { EventStore } from '../stores/eventStore';
+import { appendedAsRequested } from '../stores/commandRecords';
+import type { AppendRequest, EventStore } from '../stores/eventStore';
 
 /** What the runtime needs from the bundle. */
 export interface ServiceRuntimeDeps {
@@ -20,7 +22,9 @@ export interface ServiceRuntimeDeps {
 
 /**
  * Runs the command handlers of one service. A returned ServiceEvent (or array of them) is appended
- * to the event store; commands with a lock id run one at a time.
+ * to the event store with the command's idempotency key; commands with a lock id run one at a time.
+ * A command whose key is recorded is not run again: it resolves to the events recorded with it.
+ * A command that appended nothing recorded no key, so it runs again if delivered again.
  */
 export class ServiceRuntime {
   private readonly mutex = new KeyedMutex();
@@ -38,6 +42,8 @@ export class ServiceRuntime {
   }
 
   private async run(message: CommandMessage, handler: HandlerDescriptor): Promise<unknown> {
+    const first = await recordedResultOf(message, this.deps);
+    if (first !== undefined) return first.result;
     const result = await this.deps.pipeline.call(this.instance, handler, message.payload, {
       ...this.deps.gateways,
       message,
@@ -56,11 +62,17 @@ export class ServiceRuntime {
       const records = (events as ServiceEvent[]).map((event) =>
         eventToAppend(event, this.deps.payloads, message, now),
       );
-      await this.deps.pipeline.append(this.deps.eventStore, {
+      const command = commandRecordOf(message, this.deps.payloads, Array.isArray(result));
+      const request: AppendRequest = {
         aggregateId: null,
         expectedVersion: 0,
         events: records,
-      });
+        ...(command === undefined ? {} : { command }),
+      };
+      const stored = await this.deps.pipeline.append(this.deps.eventStore, request);
+      // A concurrent delivery of the same command recorded its key first: its events are the result.
+      if (!appendedAsRequested(request, stored))
+        return recordedResult({ events: stored, resultIsArray: Array.isArray(result) }, this.deps.payloads);
     }
     return result;
   }

@@ -10,10 +10,17 @@ export interface EventToAppend {
   readonly metadata: Readonly<Record<string, string>>;
   /** When the event was decided. */
   readonly createdAt: Date;
+  /**
+   * The event's stable unique id, a time-ordered UUID (version 7, lowercase). The runtimes set
+   * one (see `newEventId`); the store makes one when it is absent.
+   */
+  readonly eventId?: string;
 }
 
 /** An event as the store keeps it. */
 export interface StoredEvent extends EventToAppend {
+  /** The event's stable unique id (a UUID v7), the same wherever the event is read. */
+  readonly eventId: string;
   /** Position in the global stream: increasing, unique, possibly with gaps (rolled back writes). */
   readonly sequenceNumber: number;
   /** The aggregate that produced it; null for a service event. */
@@ -36,6 +43,34 @@ export interface AppendRequest {
   readonly expectedVersion: number;
   /** The events, in order; at least one. */
   readonly events: readonly EventToAppend[];
+  /**
+   * The command these events are the outcome of, recorded in the same transaction as the events
+   * under its idempotency key. When the key is already recorded, the store appends nothing: with
+   * the same fingerprint it resolves to the events recorded under the key (the first execution's,
+   * with their own sequence numbers and event ids, whatever `expectedVersion` says); with another
+   * it rejects with IdempotencyKeyConflictError.
+   */
+  readonly command?: CommandRecord;
+}
+
+/** A command's idempotency record, as an append carries it. */
+export interface CommandRecord {
+  /** The command's idempotency key (its message id unless the sender chose one); at most 255 characters. */
+  readonly idempotencyKey: string;
+  /** The command's payload name, for messages. */
+  readonly commandName: string;
+  /** Tells two commands apart: a hash of the command's name and payload (see `commandFingerprint`). */
+  readonly fingerprint: string;
+  /** Whether the handler returned an array (else one event): how a repeated delivery's result is shaped. */
+  readonly resultIsArray: boolean;
+}
+
+/** A command recorded under its idempotency key, with the events it appended. */
+export interface RecordedCommand extends CommandRecord {
+  /** The events the command appended, in order, as stored. */
+  readonly events: readonly StoredEvent[];
+  /** When the key was recorded (the store's clock). */
+  readonly recordedAt: Date;
 }
 
 /** A read of the global stream. */
@@ -71,10 +106,16 @@ export interface Snapshot {
  * 2. `readStream` returns events in sequence order and never returns an event while one with a
  *    smaller sequence number may still become visible, so a reader that moves its offset to the
  *    last event it saw never skips one.
+ * 3. An append carrying a `command` records its idempotency key in the same transaction as its
+ *    events; of concurrent appends with one key exactly one writes. Keys are kept at least the
+ *    store's retention (default 24 h), then cleaned up without blocking appends.
+ * 4. Every stored event has a unique `eventId` (a UUID v7), returned by every read.
  */
 export interface EventStore {
   /** Appends the events atomically and resolves to them as stored (numbered); rejects with ConcurrencyError when the aggregate is no longer at `expectedVersion`. */
   append(request: AppendRequest): Promise<StoredEvent[]>;
+  /** The command recorded under `idempotencyKey`, with the events it appended; undefined when none is (or no longer is). */
+  findCommand(idempotencyKey: string): Promise<RecordedCommand | undefined>;
   /** An aggregate's events with a version greater than `afterVersion`, in version order. */
   readAggregate(aggregateId: string, afterVersion?: number): Promise<StoredEvent[]>;
   /** Events of the global stream after `query.after`, in sequence order, at most `query.limit`. Never skips past an event that may still become visible (see guarantee 2). */
@@ -93,6 +134,9 @@ export interface EventStore {
   /** Releases the store's connections and timers. */
   close(): Promise<void>;
 }
+
+/** How long the stores keep an idempotency key unless told otherwise: 24 hours. */
+export const DEFAULT_IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /** True when `contexts` selects every context. */
 export function allContexts(contexts: readonly string[] | undefined): boolean {

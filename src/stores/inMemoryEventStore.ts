@@ -1,27 +1,53 @@
 import { ConcurrencyError } from '../errors';
+import { newEventId } from '../internal/eventId';
+import { idempotencyRetention, requireSameCommand, type IdempotencyOptions } from './commandRecords';
 import {
   allContexts,
   type AppendRequest,
   type EventStore,
+  type RecordedCommand,
   type Snapshot,
   type StoredEvent,
   type StreamQuery,
 } from './eventStore';
 import { validateAppend } from './validateAppend';
 
+/** Options of {@link InMemoryEventStore}. */
+export interface InMemoryEventStoreOptions extends IdempotencyOptions {
+  /** The clock idempotency keys are timed by, in ms (default `Date.now`); tests move it. */
+  readonly now?: () => number;
+}
+
 /**
  * An event store in process memory: for tests, examples and single-process apps that can lose
  * their data on exit. Appends are synchronous inside, so sequence numbers are contiguous.
+ * Idempotency keys expire after the retention; each append deletes the expired ones first
+ * (they are kept in the order recorded, so that costs nothing when none has expired).
  */
 export class InMemoryEventStore implements EventStore {
   private readonly events: StoredEvent[] = [];
   private readonly byAggregate = new Map<string, StoredEvent[]>();
   private readonly snapshots = new Map<string, Snapshot>();
   private readonly listeners = new Set<() => void>();
+  /** Recorded commands by key, oldest first (a Map keeps insertion order). */
+  private readonly commands = new Map<string, RecordedCommand>();
+  private readonly retentionMs: number;
+  private readonly now: () => number;
+
+  constructor(options: InMemoryEventStoreOptions = {}) {
+    this.retentionMs = idempotencyRetention(options);
+    this.now = options.now ?? Date.now;
+  }
 
   async append(request: AppendRequest): Promise<StoredEvent[]> {
     validateAppend(request);
-    const { aggregateId, expectedVersion } = request;
+    this.cleanUpIdempotencyKeys();
+    const { aggregateId, expectedVersion, command } = request;
+    const recorded = command === undefined ? undefined : this.commands.get(command.idempotencyKey);
+    if (command !== undefined && recorded !== undefined) {
+      requireSameCommand(recorded, command);
+      return [...recorded.events];
+    }
     const stream = aggregateId === null ? undefined : (this.byAggregate.get(aggregateId) ?? []);
     if (aggregateId !== null && stream !== undefined && stream.length !== expectedVersion) {
       throw new ConcurrencyError(aggregateId, expectedVersion, stream.length);
@@ -38,6 +64,7 @@ export class InMemoryEventStore implements EventStore {
         payload: event.payload,
         metadata: Object.freeze({ ...event.metadata }),
         createdAt: new Date(event.createdAt.getTime()),
+        eventId: event.eventId ?? newEventId(),
       }),
     );
     this.events.push(...stored);
@@ -45,8 +72,30 @@ export class InMemoryEventStore implements EventStore {
       stream.push(...stored);
       this.byAggregate.set(aggregateId, stream);
     }
+    if (command !== undefined) {
+      this.commands.set(
+        command.idempotencyKey,
+        Object.freeze({ ...command, events: Object.freeze([...stored]), recordedAt: new Date(this.now()) }),
+      );
+    }
     notifyAll(this.listeners);
     return stored;
+  }
+
+  async findCommand(idempotencyKey: string): Promise<RecordedCommand | undefined> {
+    return this.commands.get(idempotencyKey);
+  }
+
+  /** Deletes the idempotency keys recorded longer ago than the retention; returns how many. */
+  cleanUpIdempotencyKeys(): number {
+    const before = this.now() - this.retentionMs;
+    let deleted = 0;
+    for (const [key, recorded] of this.commands) {
+      if (recorded.recordedAt.getTime() >= before) break;
+      this.commands.delete(key);
+      deleted++;
+    }
+    return deleted;
   }
 
   async readAggregate(aggregateId: string, afterVersion = 0): Promise<StoredEvent[]> {

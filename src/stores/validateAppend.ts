@@ -1,6 +1,8 @@
 import { InvalidArgumentError } from '../errors';
+import { EVENT_ID_RULE } from '../internal/eventId';
 import { FORBIDDEN_KEYS } from '../internal/forbiddenKeys';
-import type { AppendRequest } from './eventStore';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from './commandRecords';
+import type { AppendRequest, CommandRecord } from './eventStore';
 
 /** A UTF-16 surrogate without its other half: not a character, so no database can store it faithfully. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -39,6 +41,42 @@ export function validateAppend(request: AppendRequest): void {
     requireStorableText(event.eventName, 'the event name', '@PayloadName');
     requireStorableText(event.context, 'the context', 'getContext()');
     validateMetadata(event.metadata);
+    if (
+      event.eventId !== undefined &&
+      (typeof event.eventId !== 'string' || !EVENT_ID_RULE.test(event.eventId))
+    ) {
+      throw new InvalidArgumentError(
+        `append() got the event id ${JSON.stringify(event.eventId)}, which is not a lowercase UUID; leave it out and the store makes one.`,
+        { context: { field: 'eventId' } },
+      );
+    }
+  }
+  if (request.command !== undefined) validateCommandRecord(request.command);
+}
+
+/** Rejects a command record no store keeps faithfully, naming the field and the fix. */
+function validateCommandRecord(command: CommandRecord): void {
+  validateIdempotencyKey(command.idempotencyKey);
+  requireStorableText(command.commandName, 'the command name', '@PayloadName');
+  requireStorableText(command.fingerprint, 'the command fingerprint', 'commandFingerprint()');
+  if (typeof command.resultIsArray !== 'boolean') {
+    throw new InvalidArgumentError('append() got a command record whose resultIsArray is not a boolean.');
+  }
+}
+
+/**
+ * Throws InvalidArgumentError unless `key` is an idempotency key every store keeps: a non-empty
+ * string of at most 255 characters, without NUL or lone surrogates.
+ */
+export function validateIdempotencyKey(key: unknown): void {
+  requireStorableText(key, 'the idempotency key', 'the idempotencyKey you set');
+  const text = key as string;
+  if (text.length === 0 || text.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw new InvalidArgumentError(
+      `An idempotency key must have 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters (got ${text.length}); ` +
+        'use a UUID, or a hash of a longer key.',
+      { context: { field: 'idempotencyKey' } },
+    );
   }
 }
 

@@ -236,6 +236,7 @@ class AggregateRun {
           this.aggregateId ?? null,
           version,
           record.context,
+          record.eventId ?? '',
         );
         state = await this.runtime.apply(state, message);
       }

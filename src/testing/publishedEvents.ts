@@ -1,5 +1,6 @@
 /** Events as the fixtures publish them to projectors and sagas: numbered and stored as the event store would. */
 import { InvalidArgumentError } from '../errors';
+import { newEventId } from '../internal/eventId';
 import { describe } from '../internal/types';
 import { metadataFor } from '../messages/flow';
 import type { Metadata } from '../messages/metadata';
@@ -74,6 +75,7 @@ export class FixtureEventStream {
       sequenceNumber: ++this.sequence,
       aggregateId,
       aggregateVersion,
+      eventId: newEventId(),
     });
   }
 }

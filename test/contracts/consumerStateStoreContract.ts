@@ -664,6 +664,7 @@ function deadEvent(
       payload: `{"z":${sequenceNumber}, "a":"é ✓"}`,
       metadata: { correlationId: `corr-${sequenceNumber}`, empty: '' },
       createdAt: new Date(Date.UTC(2024, 1, 3, 4, 5, 6, sequenceNumber % 1000)),
+      eventId: `0190a5d0-0000-7000-8000-${String(sequenceNumber).padStart(12, '0')}`,
     },
     errorName: 'Error',
     errorMessage: `handler failed on ${sequenceNumber}`,

@@ -5,17 +5,38 @@
  */
 import { eventually, rejectionOf, sleep } from '../support/waiting';
 import { randomUUID } from 'node:crypto';
-import { ConcurrencyError, InvalidArgumentError } from '../../src/errors';
-import type { AppendRequest, EventStore, EventToAppend, StoredEvent } from '../../src/stores/eventStore';
+import { ConcurrencyError, IdempotencyKeyConflictError, InvalidArgumentError } from '../../src/errors';
+import type {
+  AppendRequest,
+  CommandRecord,
+  EventStore,
+  EventToAppend,
+  StoredEvent,
+} from '../../src/stores/eventStore';
 
 /** Makes the store under test; `cleanup` closes it (and may drop its data). */
 export type EventStoreFactory = () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>;
 
+/** An event store that can be told to delete its expired idempotency keys now. */
+export type CleanableEventStore = EventStore & { cleanUpIdempotencyKeys(): Promise<number> | number };
+
+/** Makes a store under test keeping idempotency keys `retentionMs`. */
+export type RetentionFactory = (
+  retentionMs: number,
+) => Promise<{ store: CleanableEventStore; cleanup: () => Promise<void> }>;
+
+/** A lowercase UUID of version 7. */
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 /** How long a listener may take to hear of an append: database stores notify asynchronously. */
 const NOTIFY_TIMEOUT_MS = 2000;
 
-/** Registers the EventStore contract suite for the store `factory` makes. */
-export function eventStoreContract(name: string, factory: EventStoreFactory): void {
+/** Registers the EventStore contract suite for the store `factory` makes (`withRetention`: the same store with a short key retention). */
+export function eventStoreContract(
+  name: string,
+  factory: EventStoreFactory,
+  withRetention: RetentionFactory,
+): void {
   describe(`EventStore contract: ${name}`, () => {
     let store: EventStore;
     let cleanup: (() => Promise<void>) | undefined;
@@ -39,6 +60,20 @@ export function eventStoreContract(name: string, factory: EventStoreFactory): vo
         newEvent({ payload: `{"i":${i}}`, ...overrides }),
       );
       return store.append({ aggregateId, expectedVersion, events });
+    }
+
+    /** Appends `count` events to `aggregateId` on top of `expectedVersion`, as the outcome of `command`. */
+    function appendCommand(
+      aggregateId: string | null,
+      expectedVersion: number,
+      count: number,
+      command: CommandRecord,
+      overrides: Partial<EventToAppend> = {},
+    ): Promise<StoredEvent[]> {
+      const events = Array.from({ length: count }, (_, i) =>
+        newEvent({ payload: `{"i":${i}}`, ...overrides }),
+      );
+      return store.append({ aggregateId, expectedVersion, events, command });
     }
 
     describe('append and readAggregate', () => {
@@ -309,6 +344,142 @@ export function eventStoreContract(name: string, factory: EventStoreFactory): vo
       });
     });
 
+    describe('idempotency keys', () => {
+      it('records the key with the events; findCommand gives the command and its events as stored', async () => {
+        const command = newCommand();
+        const id = newId();
+        const stored = await appendCommand(id, 0, 2, command);
+
+        const found = await store.findCommand(command.idempotencyKey);
+        expect(found).toMatchObject({ ...command, events: stored });
+        expect(found?.recordedAt).toBeInstanceOf(Date);
+        expect(await store.findCommand(`key-${randomUUID()}`)).toBeUndefined();
+      });
+
+      it('an append with a recorded key writes nothing and resolves to the first events, whatever its version says', async () => {
+        for (const aggregateId of [newId(), null]) {
+          const context = newContext();
+          const command = newCommand();
+          const first = await appendCommand(aggregateId, 0, 2, command, { context });
+
+          // The same command delivered again: decided on the version the first one left, or on the old one.
+          for (const expectedVersion of [0, 2]) {
+            const again = await appendCommand(aggregateId, expectedVersion, 3, command, { context });
+            expect(again).toEqual(first);
+          }
+          const after = firstSeq(first) - 1;
+          expect(await store.readStream({ after, limit: 100, contexts: [context] })).toEqual(first);
+          if (aggregateId !== null) expect(await store.readAggregate(aggregateId)).toEqual(first);
+        }
+      });
+
+      it('another command under a recorded key is IdempotencyKeyConflictError naming the key; nothing is written', async () => {
+        const command = newCommand();
+        const id = newId();
+        const first = await appendCommand(id, 0, 1, command);
+
+        const other = { ...command, commandName: 'OtherCommand', fingerprint: `fp-${randomUUID()}` };
+        const error = await rejectionOf(appendCommand(id, 1, 1, other));
+        expect(error).toBeInstanceOf(IdempotencyKeyConflictError);
+        expect(error).toMatchObject({
+          idempotencyKey: command.idempotencyKey,
+          commandName: 'OtherCommand',
+          recordedCommandName: command.commandName,
+        });
+        expect((error as Error).message).toContain(JSON.stringify(command.idempotencyKey));
+        expect(await store.readAggregate(id)).toEqual(first);
+        expect((await store.findCommand(command.idempotencyKey))?.fingerprint).toBe(command.fingerprint);
+      });
+
+      it('of concurrent appends with one key exactly one writes, and all resolve to its events', async () => {
+        for (let round = 0; round < 5; round++) {
+          const command = newCommand();
+          const context = newContext();
+          // Different aggregates (and the service stream), so no version check decides: only the key.
+          const targets = [newId(), newId(), null, null];
+          const results = await Promise.all(
+            targets.map((aggregateId) => appendCommand(aggregateId, 0, 2, command, { context })),
+          );
+
+          const written = await store.readStream({ after: 0, limit: 100, contexts: [context] });
+          expect(written).toHaveLength(2);
+          for (const result of results) expect(result).toEqual(written);
+          expect((await store.findCommand(command.idempotencyKey))?.events).toEqual(written);
+        }
+      });
+
+      it('an append that fails records no key', async () => {
+        const command = newCommand();
+        const id = newId();
+        await appendTo(id, 0, 1);
+
+        await expect(appendCommand(id, 0, 1, command)).rejects.toBeInstanceOf(ConcurrencyError);
+        expect(await store.findCommand(command.idempotencyKey)).toBeUndefined();
+        const stored = await appendCommand(id, 1, 1, command);
+        expect(stored.map((e) => e.aggregateVersion)).toEqual([2]);
+      });
+
+      it('rejects an empty or overlong key before writing', async () => {
+        const id = newId();
+        for (const idempotencyKey of ['', 'k'.repeat(256)]) {
+          const error = await rejectionOf(appendCommand(id, 0, 1, { ...newCommand(), idempotencyKey }));
+          expect(error).toBeInstanceOf(InvalidArgumentError);
+        }
+        expect(await store.readAggregate(id)).toEqual([]);
+        const longest = { ...newCommand(), idempotencyKey: `${'k'.repeat(250)}${randomUUID().slice(0, 5)}` };
+        await appendCommand(id, 0, 1, longest);
+        expect((await store.findCommand(longest.idempotencyKey))?.events).toHaveLength(1);
+      });
+    });
+
+    describe('event ids', () => {
+      it('gives every event a unique UUID v7, the same from append and from every read', async () => {
+        const id = newId();
+        const context = newContext();
+        const stored = [
+          ...(await appendTo(id, 0, 3, { context })),
+          ...(await appendTo(null, 0, 2, { context })),
+        ];
+
+        for (const event of stored) expect(event.eventId).toMatch(UUID_V7);
+        expect(new Set(stored.map((e) => e.eventId)).size).toBe(stored.length);
+        const fromStream = await store.readStream({
+          after: firstSeq(stored) - 1,
+          limit: 10,
+          contexts: [context],
+        });
+        expect(fromStream.map((e) => e.eventId)).toEqual(stored.map((e) => e.eventId));
+        expect((await store.readAggregate(id)).map((e) => e.eventId)).toEqual(
+          stored.slice(0, 3).map((e) => e.eventId),
+        );
+      });
+
+      it('keeps the event ids it is given', async () => {
+        const id = newId();
+        const ids = ['01890a5d-ac96-774b-bcce-b302099a8057', randomUUID()];
+        const stored = await store.append({
+          aggregateId: id,
+          expectedVersion: 0,
+          events: ids.map((eventId) => newEvent({ eventId })),
+        });
+        expect(stored.map((e) => e.eventId)).toEqual(ids);
+        expect((await store.readAggregate(id)).map((e) => e.eventId)).toEqual(ids);
+      });
+
+      it('rejects an event id that is not a lowercase UUID', async () => {
+        const id = newId();
+        const error = await rejectionOf(
+          store.append({
+            aggregateId: id,
+            expectedVersion: 0,
+            events: [newEvent({ eventId: 'not-a-uuid' })],
+          }),
+        );
+        expect(error).toBeInstanceOf(InvalidArgumentError);
+        expect(await store.readAggregate(id)).toEqual([]);
+      });
+    });
+
     describe('snapshots', () => {
       it('saves and loads a snapshot; an aggregate without one has none', async () => {
         const id = newId();
@@ -385,6 +556,46 @@ export function eventStoreContract(name: string, factory: EventStoreFactory): vo
           unsubscribeThrowing();
           unsubscribe();
         }
+      });
+    });
+
+    describe('idempotency key retention', () => {
+      const RETENTION_MS = 400;
+      let short: Awaited<ReturnType<RetentionFactory>>;
+
+      beforeAll(async () => {
+        short = await withRetention(RETENTION_MS);
+      });
+
+      afterAll(async () => {
+        await short?.cleanup();
+      });
+
+      const appendWith = (s: EventStore, command: CommandRecord): Promise<StoredEvent[]> =>
+        s.append({ aggregateId: null, expectedVersion: 0, events: [newEvent()], command });
+
+      it('cleanUpIdempotencyKeys deletes the keys older than the retention and keeps the others', async () => {
+        const old = newCommand();
+        const first = await appendWith(short.store, old);
+        await sleep(RETENTION_MS + 200);
+        const recent = newCommand();
+        await appendWith(short.store, recent);
+
+        // (The in-memory store has already dropped it during the last append.)
+        await short.store.cleanUpIdempotencyKeys();
+        expect(await short.store.findCommand(old.idempotencyKey)).toBeUndefined();
+        expect(await short.store.findCommand(recent.idempotencyKey)).toBeDefined();
+        // A forgotten key is a new command again.
+        const again = await appendWith(short.store, old);
+        expect(again[0]?.sequenceNumber).toBeGreaterThan(firstSeq(first));
+      });
+
+      it('appends delete expired keys by themselves', async () => {
+        const old = newCommand();
+        await appendWith(short.store, old);
+        await sleep(RETENTION_MS + 200);
+        await appendWith(short.store, newCommand());
+        await eventually(async () => (await short.store.findCommand(old.idempotencyKey)) === undefined, 5000);
       });
     });
 
@@ -475,6 +686,16 @@ function newEvent(overrides: Partial<EventToAppend> = {}): EventToAppend {
     metadata: { source: 'contract' },
     createdAt: new Date(1_700_000_000_123),
     ...overrides,
+  };
+}
+
+/** A command record with a fresh key and fingerprint. */
+function newCommand(): CommandRecord {
+  return {
+    idempotencyKey: `key-${randomUUID()}`,
+    commandName: 'DoThing',
+    fingerprint: `fp-${randomUUID()}`,
+    resultIsArray: true,
   };
 }
 

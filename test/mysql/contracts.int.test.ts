@@ -15,10 +15,17 @@ describeWithService('MariaDB', MYSQL_URL)('MySQL stores against the store contra
     await db.drop();
   });
 
-  eventStoreContract('MysqlEventStore', async () => {
-    const store = await MysqlEventStore.create({ uri: db.uri, pollIntervalMs: 50 });
-    return { store, cleanup: () => store.close() };
-  });
+  eventStoreContract(
+    'MysqlEventStore',
+    async () => {
+      const store = await MysqlEventStore.create({ uri: db.uri, pollIntervalMs: 50 });
+      return { store, cleanup: () => store.close() };
+    },
+    async (idempotencyRetentionMs) => {
+      const store = await MysqlEventStore.create({ uri: db.uri, pollIntervalMs: 50, idempotencyRetentionMs });
+      return { store, cleanup: () => store.close() };
+    },
+  );
 
   consumerStateStoreContract('MysqlConsumerStateStore', async () => {
     const store = await MysqlConsumerStateStore.create({ uri: db.uri });

@@ -57,6 +57,7 @@ describeWithService('MariaDB', MYSQL_URL)('MySQL store migrations', () => {
     expect(await tables(tablePrefix)).toEqual(
       [
         'append_gate',
+        'commands',
         'consumers',
         'dead_events',
         'events',
@@ -69,7 +70,9 @@ describeWithService('MariaDB', MYSQL_URL)('MySQL store migrations', () => {
     );
     expect(await migrationRows(tablePrefix)).toEqual([
       { component: 'consumer_state', version: 1 },
+      { component: 'consumer_state', version: 2 },
       { component: 'event_store', version: 1 },
+      { component: 'event_store', version: 2 },
     ]);
 
     const verified = await MysqlEventStore.create({ uri: db.uri, tablePrefix, migrate: 'verify' });
@@ -103,7 +106,9 @@ describeWithService('MariaDB', MYSQL_URL)('MySQL store migrations', () => {
 
     expect(await migrationRows(tablePrefix)).toEqual([
       { component: 'consumer_state', version: 1 },
+      { component: 'consumer_state', version: 2 },
       { component: 'event_store', version: 1 },
+      { component: 'event_store', version: 2 },
     ]);
     const [gate] = await db.admin.query(`SELECT id FROM \`${tablePrefix}append_gate\``);
     expect(gate).toEqual([{ id: 1 }]);
@@ -124,6 +129,59 @@ describeWithService('MariaDB', MYSQL_URL)('MySQL store migrations', () => {
     const owning = await MysqlEventStore.create({ uri: db.uri, tablePrefix: uniquePrefix() });
     await owning.close();
     await expect(owning.headSequence()).rejects.toThrow();
+  });
+
+  it("an event store of version 1 is refused by 'verify' and upgraded by 'apply': old events get UUID v7 ids from their time", async () => {
+    const tablePrefix = uniquePrefix();
+    const { migrate } = await import('../../src/mysql/migrations');
+    const { EVENT_STORE_MIGRATIONS } = await import('../../src/mysql/eventStoreSchema');
+    const pool = createPool(db.uri);
+    try {
+      await migrate(pool, tablePrefix, 'apply', {
+        ...EVENT_STORE_MIGRATIONS,
+        migrations: EVENT_STORE_MIGRATIONS.migrations.slice(0, 1),
+      });
+      const stamps = ['2020-01-01 00:00:00.000', '2024-06-06 07:08:09.010'];
+      for (const [i, at] of stamps.entries()) {
+        await pool.query(
+          `INSERT INTO \`${tablePrefix}events\` (aggregate_id, aggregate_version, event_name, context, payload, metadata, created_at) VALUES ('old', ?, 'Old', 'default', '{}', '{}', ?)`,
+          [i + 1, at],
+        );
+      }
+      const refused = await MysqlEventStore.create({ uri: db.uri, tablePrefix, migrate: 'verify' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(refused).toBeInstanceOf(ConfigurationError);
+      expect((refused as Error).message).toMatch(
+        /is outdated: migration\(s\) 2 \(event ids, idempotency keys\).*migrate: 'apply'/,
+      );
+
+      const store = await MysqlEventStore.create({ uri: db.uri, tablePrefix });
+      try {
+        const old = await store.readAggregate('old');
+        expect(old.map((e) => parseInt(e.eventId.replace(/-/g, '').slice(0, 12), 16))).toEqual([
+          Date.UTC(2020, 0, 1),
+          Date.UTC(2024, 5, 6, 7, 8, 9, 10),
+        ]);
+        for (const e of old)
+          expect(e.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        const command = { idempotencyKey: 'k1', commandName: 'C', fingerprint: 'f', resultIsArray: false };
+        const first = await store.append({
+          aggregateId: 'old',
+          expectedVersion: 2,
+          events: [event()],
+          command,
+        });
+        expect(
+          await store.append({ aggregateId: 'old', expectedVersion: 2, events: [event()], command }),
+        ).toEqual(first);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await pool.end();
+    }
   });
 });
 

@@ -23,6 +23,7 @@ function deadEvent(consumerId: string, sequenceNumber: number): DeadEvent {
       payload: '{"b":1, "a":2}',
       metadata: {},
       createdAt: new Date(1_700_000_000_000),
+      eventId: `0190a5d0-0000-7000-8000-${String(sequenceNumber).padStart(12, '0')}`,
     },
     errorName: 'Error',
     errorMessage: 'failed',

@@ -11,10 +11,21 @@ describeWithService('PostgreSQL', PG_URL)('PostgreSQL stores against the store c
     await dropSchema(schema);
   });
 
-  eventStoreContract('PostgresEventStore', async () => {
-    const store = await PostgresEventStore.create({ connectionString: PG_URL, schema });
-    return { store, cleanup: () => store.close() };
-  });
+  eventStoreContract(
+    'PostgresEventStore',
+    async () => {
+      const store = await PostgresEventStore.create({ connectionString: PG_URL, schema });
+      return { store, cleanup: () => store.close() };
+    },
+    async (idempotencyRetentionMs) => {
+      const store = await PostgresEventStore.create({
+        connectionString: PG_URL,
+        schema,
+        idempotencyRetentionMs,
+      });
+      return { store, cleanup: () => store.close() };
+    },
+  );
 
   consumerStateStoreContract('PostgresConsumerStateStore', async () => {
     const store = await PostgresConsumerStateStore.create({ connectionString: PG_URL, schema });

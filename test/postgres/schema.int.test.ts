@@ -193,8 +193,10 @@ describeWithService('PostgreSQL', PG_URL)('PostgreSQL schema migrations', () => 
         );
         expect(rows).toEqual([
           { component: 'consumer state store', version: 1 },
+          { component: 'consumer state store', version: 2 },
           { component: 'event store', version: 1 },
           { component: 'event store', version: 2 },
+          { component: 'event store', version: 3 },
         ]);
       } finally {
         await pool.end();

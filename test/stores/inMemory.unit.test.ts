@@ -5,10 +5,17 @@ import { InMemoryEventStore } from '../../src/stores/inMemoryEventStore';
 import { consumerStateStoreContract } from '../contracts/consumerStateStoreContract';
 import { eventStoreContract } from '../contracts/eventStoreContract';
 
-eventStoreContract('InMemoryEventStore', async () => {
-  const store = new InMemoryEventStore();
-  return { store, cleanup: () => store.close() };
-});
+eventStoreContract(
+  'InMemoryEventStore',
+  async () => {
+    const store = new InMemoryEventStore();
+    return { store, cleanup: () => store.close() };
+  },
+  async (idempotencyRetentionMs) => {
+    const store = new InMemoryEventStore({ idempotencyRetentionMs });
+    return { store, cleanup: () => store.close() };
+  },
+);
 
 consumerStateStoreContract('InMemoryConsumerStateStore', async () => {
   const store = new InMemoryConsumerStateStore();
@@ -240,6 +247,7 @@ function dead(consumerId: string, sequenceNumber: number): DeadEvent {
       payload: '{}',
       metadata: { m: '1' },
       createdAt: new Date(5),
+      eventId: '0190a5d0-0000-7000-8000-000000000001',
     },
     errorName: 'Error',
     errorMessage: 'failed',
