@@ -104,9 +104,17 @@ export function checkEnvelope(value: unknown): Envelope {
         payload: string(record, 'payload'),
       };
     case 'error':
-      return { ...base, kind, inReplyTo: nonEmpty(record, 'inReplyTo'), error: errorData(record.error, 'error', 0) };
+      return {
+        ...base,
+        kind,
+        inReplyTo: nonEmpty(record, 'inReplyTo'),
+        error: errorData(record.error, 'error', 0),
+      };
     default:
-      throw malformed('kind', `The field 'kind' must be command, query, response or error, but is ${show(kind)}.`);
+      throw malformed(
+        'kind',
+        `The field 'kind' must be command, query, response or error, but is ${show(kind)}.`,
+      );
   }
 }
 
@@ -164,7 +172,12 @@ function pairs(value: unknown): [string, string][] {
   if (!Array.isArray(value)) throw wrongType('metadata', 'a list of [key, value] string pairs', value);
   const seen = new Set<string>();
   return value.map((pair: unknown, i) => {
-    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string')
+    if (
+      !Array.isArray(pair) ||
+      pair.length !== 2 ||
+      typeof pair[0] !== 'string' ||
+      typeof pair[1] !== 'string'
+    )
       throw wrongType(`metadata[${i}]`, 'a [key, value] pair of strings', pair);
     const key = pair[0];
     if (FORBIDDEN_KEYS.has(key)) {

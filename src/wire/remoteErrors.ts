@@ -37,7 +37,12 @@ const MAX_CAUSES = 4;
 const APART = new Set(['message', 'stack', 'cause']);
 
 /** `error` (anything a handler threw) as wire data. Never throws. */
-export function errorToWire(error: unknown, names: ClassNames, shareStack: boolean, depth = 0): WireErrorData {
+export function errorToWire(
+  error: unknown,
+  names: ClassNames,
+  shareStack: boolean,
+  depth = 0,
+): WireErrorData {
   if (!(error instanceof Error)) {
     return {
       type: 'NonError',
@@ -99,7 +104,8 @@ export function errorFromWire(data: WireErrorData, errors: ErrorRegistry, names:
   // A real Error (so the platform prints and inspects it as one) given the registered class's prototype.
   const error = new Error(data.message) as unknown as Record<string, unknown>;
   Object.setPrototypeOf(error, ctor.prototype as object);
-  for (const [key, value] of Object.entries(details as Record<string, unknown>)) define(error, key, value, true);
+  for (const [key, value] of Object.entries(details as Record<string, unknown>))
+    define(error, key, value, true);
   if (data.stack !== null) define(error, 'stack', data.stack, false);
   if (cause !== undefined) define(error, 'cause', cause, false);
   return error as unknown as Error;

@@ -1,4 +1,9 @@
-import { ConfigurationError, MalformedMessageError, MessageTooLargeError, SerializationError } from '../errors';
+import {
+  ConfigurationError,
+  MalformedMessageError,
+  MessageTooLargeError,
+  SerializationError,
+} from '../errors';
 import { EventoError } from '../errors/eventoError';
 import type { Class } from '../internal/types';
 import { encode } from '../messages/json';
@@ -20,14 +25,21 @@ import { ErrorRegistry } from './errorRegistry';
 import { errorFromWire, errorToWire } from './remoteErrors';
 import { ReplyNames, SendingNames } from './wireNames';
 
-/** A bundle's side of the wire format: its payload classes, its error classes, whether it shares stacks. */
-export interface WireCodecOptions {
+/**
+ * A bundle's side of the wire format, as it offers it to the message bus: its payload classes,
+ * its error classes, whether it shares stacks.
+ */
+export interface WireContext {
   /** The bundle's payload classes: received payloads are revived as them. */
   readonly payloads: PayloadRegistry;
   /** The error classes received errors are re-created as; default the framework's own only. */
   readonly errors?: ErrorRegistry;
   /** Whether errors this bundle's handlers throw travel with their stack; default false. */
   readonly shareErrorStacks?: boolean;
+}
+
+/** A WireCodec's settings: a bundle's side and the transport's size limit. */
+export interface WireCodecOptions extends WireContext {
   /** The size limit of one encoded message in bytes, sent or received; default 1 MiB. */
   readonly maxMessageBytes?: number;
 }
@@ -178,7 +190,8 @@ export class WireCodec {
         ...this.replyBase(),
         kind: 'response',
         inReplyTo,
-        payloadName: typeof ctor === 'function' && ctor !== Object ? (this.sending.nameOf(ctor) ?? null) : null,
+        payloadName:
+          typeof ctor === 'function' && ctor !== Object ? (this.sending.nameOf(ctor) ?? null) : null,
         revision: null,
         payload,
       };
@@ -273,10 +286,13 @@ export class WireCodec {
     try {
       text = utf8.decode(bytes);
     } catch (cause) {
-      throw new MalformedMessageError('The message is not valid UTF-8; it was damaged, or not written by evento-ts.', {
-        cause,
-        context: { field: '$' },
-      });
+      throw new MalformedMessageError(
+        'The message is not valid UTF-8; it was damaged, or not written by evento-ts.',
+        {
+          cause,
+          context: { field: '$' },
+        },
+      );
     }
     let parsed: unknown;
     try {
