@@ -229,7 +229,7 @@ export function messageBusContract(name: string, factory: MessageBusFactory): vo
       });
 
       it("revives nested classes the sender never registered with the receiving bundle's classes", async () => {
-        await startPair();
+        await start('billing', [Billing, Balances], (b) => b.registerPayloads([Money]));
         const bare = await start('bare', [Caller]);
         // Billing.charge throws unless amount is a Money and at a Date on its side.
         const result = await bare.commandGateway.send<Charged>(
