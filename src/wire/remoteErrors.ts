@@ -87,7 +87,7 @@ export function errorFromWire(data: WireErrorData, errors: ErrorRegistry, names:
   const cause = data.cause === null ? undefined : errorFromWire(data.cause, errors, names);
   const ctor = errors.classOf(data.type);
   if (ctor === undefined) {
-    return new RemoteHandlerError(
+    const remote = new RemoteHandlerError(
       `A remote handler failed with ${data.name}: ${data.message} ` +
         `(${data.type} is not registered on this side: register it with registerErrors([${data.type}]) on the calling bundle to receive it as its own class).`,
       {
@@ -100,6 +100,8 @@ export function errorFromWire(data: WireErrorData, errors: ErrorRegistry, names:
         context: { remoteName: data.name, remoteCode: data.code },
       },
     );
+    if (data.stack !== null) define(remote as unknown as Record<string, unknown>, 'stack', data.stack, false);
+    return remote;
   }
   // A real Error (so the platform prints and inspects it as one) given the registered class's prototype.
   const error = new Error(data.message) as unknown as Record<string, unknown>;
