@@ -78,9 +78,9 @@ export class InProcessMessageBus implements MessageBus {
   }
 
   sendQuery(message: QueryMessage, options: BusRequestOptions): Promise<QueryResponse<unknown>> {
-    return this.request('query', message, options, (endpoint, m) =>
-      endpoint.handleQuery(m as QueryMessage),
-    ) as Promise<QueryResponse<unknown>>;
+    return this.request('query', message, options, (endpoint, m) => endpoint.handleQuery(m)) as Promise<
+      QueryResponse<unknown>
+    >;
   }
 
   async close(): Promise<void> {
@@ -112,7 +112,7 @@ export class InProcessMessageBus implements MessageBus {
     try {
       endpoint = this.pick(kind === 'command' ? this.commands : this.queries, message.payloadName, kind);
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     const deadline = deadlineOf(options);
     const address = `in-process:${this.id}/${++this.requests}`;
@@ -122,6 +122,7 @@ export class InProcessMessageBus implements MessageBus {
         clearTimeout(timer);
         this.waiting.delete(address);
         if (outcome.ok) resolve(outcome.value);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a handler may throw anything; the caller gets it as thrown
         else reject(outcome.error);
       };
       const caller = this.serialize ? this.codecFor(options?.wire ?? this.anonymous) : undefined;

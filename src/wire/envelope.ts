@@ -189,7 +189,7 @@ function pairs(value: unknown): [string, string][] {
     }
     if (seen.has(key)) throw malformed(`metadata[${i}]`, `The metadata key '${key}' appears twice.`);
     seen.add(key);
-    return [key, pair[1] as string];
+    return [key, pair[1]];
   });
 }
 

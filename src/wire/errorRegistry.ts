@@ -14,8 +14,7 @@ export class ErrorRegistry {
 
   constructor(classes: readonly unknown[] = []) {
     for (const value of Object.values(frameworkErrors)) {
-      if (isSubclassOf(value, EventoError) && value !== EventoError)
-        this.add(value as Class<Error>, 'framework');
+      if (isSubclassOf(value, EventoError) && value !== EventoError) this.add(value, 'framework');
     }
     for (const ctor of classes) this.register(ctor);
   }

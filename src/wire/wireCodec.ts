@@ -166,8 +166,8 @@ export class WireCodec {
     const timestamp = new Date(envelope.timestamp);
     const message =
       envelope.kind === 'command'
-        ? new CommandMessage(payload as Command, envelope.payloadName, withId, timestamp)
-        : new QueryMessage(payload as Query, envelope.payloadName, withId, timestamp);
+        ? new CommandMessage(payload, envelope.payloadName, withId, timestamp)
+        : new QueryMessage(payload, envelope.payloadName, withId, timestamp);
     return {
       kind: envelope.kind,
       message,
