@@ -95,6 +95,8 @@ export {
   type RequestRouting,
   type DecodedRequest,
   type DecodedReply,
+  type DecodedResponse,
+  type DecodedError,
 } from './wire/wireCodec';
 export { ErrorRegistry } from './wire/errorRegistry';
 export type { WireErrorData } from './wire/remoteErrors';

@@ -27,6 +27,7 @@ interface EnvelopeBase {
 
 /** A command or query on its way to a handler. */
 export interface RequestEnvelope extends EnvelopeBase {
+  /** Which request it is. */
   readonly kind: 'command' | 'query';
   /** The payload's registered name. */
   readonly payloadName: string;
@@ -42,6 +43,7 @@ export interface RequestEnvelope extends EnvelopeBase {
 
 /** The answer to a request: what the handler returned. */
 export interface ResponseEnvelope extends EnvelopeBase {
+  /** Always `response`. */
   readonly kind: 'response';
   /** The request's message id. */
   readonly inReplyTo: string;
@@ -55,6 +57,7 @@ export interface ResponseEnvelope extends EnvelopeBase {
 
 /** The answer to a request: the handler's error. */
 export interface ErrorEnvelope extends EnvelopeBase {
+  /** Always `error`. */
   readonly kind: 'error';
   /** The request's message id. */
   readonly inReplyTo: string;

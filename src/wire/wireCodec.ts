@@ -67,9 +67,27 @@ export interface DecodedRequest {
 }
 
 /** An answer as decoded: the handler's result, or its error re-created. */
-export type DecodedReply =
-  | { readonly kind: 'response'; readonly inReplyTo: string; readonly result: unknown }
-  | { readonly kind: 'error'; readonly inReplyTo: string; readonly error: Error };
+export type DecodedReply = DecodedResponse | DecodedError;
+
+/** An answer holding what the handler returned. */
+export interface DecodedResponse {
+  /** Always `response`. */
+  readonly kind: 'response';
+  /** The request's message id. */
+  readonly inReplyTo: string;
+  /** What the handler returned, revived with the caller's classes. */
+  readonly result: unknown;
+}
+
+/** An answer holding the handler's error. */
+export interface DecodedError {
+  /** Always `error`. */
+  readonly kind: 'error';
+  /** The request's message id. */
+  readonly inReplyTo: string;
+  /** The error, re-created as its class when registered, else a RemoteHandlerError. */
+  readonly error: Error;
+}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
