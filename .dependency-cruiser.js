@@ -9,6 +9,7 @@ const layers = [
   'model',
   'stores',
   'messages',
+  'wire',
   'diagnostics',
   'decorators',
   'bus',

@@ -85,7 +85,29 @@ export type { ConsumerReport, DeadEventView } from './consumers/consumerSupervis
 
 // Ports and their in-memory implementations
 export type { MessageBus, BusEndpoint, BusRequestOptions } from './bus/messageBus';
-export { InProcessMessageBus } from './bus/inProcessMessageBus';
+export { InProcessMessageBus, type InProcessMessageBusOptions } from './bus/inProcessMessageBus';
+
+// The wire format: messages and errors as bytes, for buses between processes
+export {
+  WireCodec,
+  type WireContext,
+  type WireCodecOptions,
+  type RequestRouting,
+  type DecodedRequest,
+  type DecodedReply,
+  type DecodedResponse,
+  type DecodedError,
+} from './wire/wireCodec';
+export { ErrorRegistry } from './wire/errorRegistry';
+export type { WireErrorData } from './wire/remoteErrors';
+export {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  WIRE_FORMAT_VERSION,
+  type Envelope,
+  type RequestEnvelope,
+  type ResponseEnvelope,
+  type ErrorEnvelope,
+} from './wire/envelope';
 export type {
   EventStore,
   StoredEvent,

@@ -26,6 +26,8 @@ import type { ConsumerStateStore } from '../stores/consumerStateStore';
 import type { EventStore } from '../stores/eventStore';
 import { InMemoryConsumerStateStore } from '../stores/inMemoryConsumerStateStore';
 import { InMemoryEventStore } from '../stores/inMemoryEventStore';
+import { ErrorRegistry } from '../wire/errorRegistry';
+import type { WireContext } from '../wire/wireCodec';
 import type { BundleConfig } from './bundleConfig';
 import { BundleEndpoint } from './bundleEndpoint';
 import { wrapInvocationHandlers } from './invokers';
@@ -54,6 +56,11 @@ export async function assembleBundle(config: BundleConfig): Promise<BundleParts>
   const classes = [...config.components];
   for (const dir of config.basePackages) classes.push(...(await scanPackage(dir)));
   const registry = new ComponentRegistry(classes, config.payloads);
+  const wire: WireContext = {
+    payloads: registry.payloads,
+    errors: new ErrorRegistry(config.errors),
+    shareErrorStacks: config.shareErrorStacks,
+  };
 
   // 2. Stores, bus, gateways and the handling pipeline.
   const bundleId = config.bundleId;
@@ -65,6 +72,7 @@ export async function assembleBundle(config: BundleConfig): Promise<BundleParts>
     defaultTimeoutMs: config.defaultTimeoutMs,
     interceptors: config.dispatchInterceptors,
     propagatedKeys: config.propagatedMetadataKeys,
+    wire,
   });
   const commandGateway = new CommandGateway(dispatcher, registry.payloads);
   const queryGateway = new QueryGateway(dispatcher, registry.payloads);
@@ -128,7 +136,7 @@ export async function assembleBundle(config: BundleConfig): Promise<BundleParts>
   }
 
   // 5. The bundle's commands and queries, offered on the bus.
-  const endpoint = new BundleEndpoint(bundleId, instanceId, registry, commandRuntimes, queryRuntimes);
+  const endpoint = new BundleEndpoint(bundleId, instanceId, registry, commandRuntimes, queryRuntimes, wire);
   await bus.bind(endpoint);
   return {
     bundleId,

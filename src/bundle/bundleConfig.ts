@@ -14,6 +14,10 @@ export interface BundleConfig {
   components: unknown[];
   basePackages: string[];
   payloads: Class[];
+  /** Application error classes re-created as themselves when a remote handler throws them. */
+  errors: Class[];
+  /** Whether errors this bundle's handlers throw cross the bus with their stack. Default false. */
+  shareErrorStacks: boolean;
   eventStore: EventStore | undefined;
   consumerStateStore: ConsumerStateStore | undefined;
   messageBus: MessageBus | undefined;

@@ -6,6 +6,7 @@ import type { QueryResponse } from '../messages/payloads';
 import type { ProjectionRuntime } from '../projection/projectionRuntime';
 import type { ComponentRegistry } from '../registry/componentRegistry';
 import type { ServiceRuntime } from '../service/serviceRuntime';
+import type { WireContext } from '../wire/wireCodec';
 
 type CommandRuntime = AggregateRuntime | ServiceRuntime;
 
@@ -25,6 +26,7 @@ export class BundleEndpoint implements BusEndpoint {
     private readonly registry: ComponentRegistry,
     private readonly commandRuntimes: ReadonlyMap<Function, CommandRuntime>,
     private readonly queryRuntimes: ReadonlyMap<Function, ProjectionRuntime>,
+    readonly wire: WireContext,
   ) {
     this.commandNames = registry.commandNames();
     this.queryNames = registry.queryNames();

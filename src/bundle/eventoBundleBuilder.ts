@@ -28,6 +28,8 @@ export class EventoBundleBuilder {
     components: [],
     basePackages: [],
     payloads: [],
+    errors: [],
+    shareErrorStacks: false,
     eventStore: undefined,
     consumerStateStore: undefined,
     messageBus: undefined,
@@ -84,6 +86,29 @@ export class EventoBundleBuilder {
   /** Registers payload classes no handler of this bundle names (for example, views nested in events). */
   registerPayloads(classes: readonly Class[]): this {
     this.config.payloads.push(...classes);
+    return this;
+  }
+
+  /**
+   * Registers application error classes: when a handler on the other side of the message bus
+   * throws one, the caller receives an instance of the same class (its own fields kept, its
+   * constructor not run). The framework's own errors always are; an error whose class is not
+   * registered arrives as a RemoteHandlerError holding its name, message and fields. Classes are
+   * matched by class name, so two registered classes may not share one.
+   */
+  registerErrors(classes: readonly Class<Error>[]): this {
+    this.config.errors.push(...classes);
+    return this;
+  }
+
+  /**
+   * Whether errors this bundle's handlers throw cross the message bus with their stack; default
+   * false (a stack shows file paths and code structure, which callers in other processes need not see).
+   */
+  setShareErrorStacks(share: boolean): this {
+    if (typeof share !== 'boolean')
+      throw new ConfigurationError(`setShareErrorStacks(${String(share)}): pass true or false.`);
+    this.config.shareErrorStacks = share;
     return this;
   }
 

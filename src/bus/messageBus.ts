@@ -1,5 +1,6 @@
 import type { CommandMessage, QueryMessage } from '../messages/messages';
 import type { QueryResponse } from '../messages/payloads';
+import type { WireContext } from '../wire/wireCodec';
 
 /** A bundle instance's offer to the bus: the commands and queries it handles, by payload name. */
 export interface BusEndpoint {
@@ -11,6 +12,8 @@ export interface BusEndpoint {
   readonly commandNames: readonly string[];
   /** Payload names of the queries it answers. */
   readonly queryNames: readonly string[];
+  /** The bundle's classes: a bus that serializes revives the requests it delivers here with them. */
+  readonly wire: WireContext;
   /** Runs the command; resolves to what the handler returned, rejects with the handler's error. */
   handleCommand(message: CommandMessage): Promise<unknown>;
   /** Answers the query; resolves to its `Single` or `Multiple`, rejects with the handler's error. */
@@ -21,21 +24,34 @@ export interface BusEndpoint {
 export interface BusRequestOptions {
   /** How long the caller waits for the answer, in milliseconds; the handler may still complete after it. */
   timeoutMs: number;
+  /**
+   * Milliseconds since the epoch after which the request must not be executed, and the caller
+   * stops waiting (TimeoutError, outcome unknown). The gateways set it to the send time plus
+   * `timeoutMs`; without it the bus waits `timeoutMs` from now.
+   */
+  deadline?: number;
+  /** The caller's classes: a bus that serializes revives the answer and re-creates errors with them. */
+  wire?: WireContext;
 }
 
 /**
  * The port gateways send through. A bus routes each command or query by payload name to a bound
  * endpoint, which may live in this process or another: callers never call handlers directly.
+ * `test/contracts/messageBusContract.ts` is what every implementation must pass.
  */
 export interface MessageBus {
   /** Makes the endpoint's handlers reachable. A name bound by another bundle is a configuration error. */
   bind(endpoint: BusEndpoint): Promise<void>;
-  /** Makes the endpoint's handlers unreachable; requests already sent still get their answer. */
+  /** Makes the endpoint's handlers unreachable to new requests; requests already delivered still get their answer. */
   unbind(endpoint: BusEndpoint): Promise<void>;
-  /** Routes the command to a bound endpoint that handles it; rejects with NoHandlerError when none does, TimeoutError after `timeoutMs`. */
+  /**
+   * Routes the command to a bound endpoint that handles it. Rejects with NoHandlerError when none
+   * does, TimeoutError once the deadline passed (never executed after it), DeliveryError when it
+   * could not be delivered, HandlerLostError when its answer can no longer arrive.
+   */
   sendCommand(message: CommandMessage, options: BusRequestOptions): Promise<unknown>;
-  /** Routes the query to a bound endpoint that answers it; rejects with NoHandlerError when none does, TimeoutError after `timeoutMs`. */
+  /** Routes the query to a bound endpoint that answers it; rejects as `sendCommand` does. */
   sendQuery(message: QueryMessage, options: BusRequestOptions): Promise<QueryResponse<unknown>>;
-  /** Releases connections; the bus is not used afterwards. */
+  /** Releases connections: requests still waiting reject with HandlerLostError, later ones with DeliveryError. */
   close(): Promise<void>;
 }

@@ -51,6 +51,16 @@ export const ErrorCode = {
   IdempotencyKeyConflict: 'EVENTO_IDEMPOTENCY_KEY_CONFLICT',
   /** BrokerUnavailableError: the message broker cannot be reached. */
   BrokerUnavailable: 'EVENTO_BROKER_UNAVAILABLE',
+  /** MalformedMessageError: bytes received as a message are not a well-formed envelope. */
+  MalformedMessage: 'EVENTO_MALFORMED_MESSAGE',
+  /** MessageTooLargeError: a message is larger than the wire format's limit. */
+  MessageTooLarge: 'EVENTO_MESSAGE_TOO_LARGE',
+  /** RemoteHandlerError: a remote handler threw an error whose class is not registered here. */
+  RemoteHandler: 'EVENTO_REMOTE_HANDLER',
+  /** DeliveryError: the request could not be delivered; it was not executed. */
+  Delivery: 'EVENTO_DELIVERY',
+  /** HandlerLostError: the request was delivered, but its answer can no longer arrive. */
+  HandlerLost: 'EVENTO_HANDLER_LOST',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

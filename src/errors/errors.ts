@@ -203,3 +203,81 @@ export class BrokerUnavailableError extends EventoError {
   readonly code = ErrorCode.BrokerUnavailable;
   override readonly retriable = true;
 }
+
+/**
+ * Bytes received as a message are not a well-formed envelope of the wire format: not UTF-8, not
+ * JSON, an unsupported format version, or an envelope field of the wrong type. `context.field`
+ * names the field. Nothing in it reached a handler.
+ */
+export class MalformedMessageError extends EventoError {
+  readonly code = ErrorCode.MalformedMessage;
+}
+
+/**
+ * A message is larger than the wire format's limit (`maxMessageBytes`, default 1 MiB): refused
+ * before it is sent, or before it is parsed when received. The message gives both sizes.
+ */
+export class MessageTooLargeError extends EventoError {
+  readonly code = ErrorCode.MessageTooLarge;
+}
+
+/** What a remote handler's error carried, as a `RemoteHandlerError` keeps it. */
+export interface RemoteHandlerErrorOptions extends EventoErrorOptions {
+  /** The error's `name` on the handler's side, e.g. `TodoListNotFoundError`. */
+  remoteName?: string;
+  /** The error's message on the handler's side. */
+  remoteMessage?: string;
+  /** The error's `code` on the handler's side, when it had one. */
+  remoteCode?: string | undefined;
+  /** The error's own fields on the handler's side (revived: Date, Map, Set and known classes survive). */
+  details?: Record<string, unknown>;
+  /** Whether the handler's side said the call may succeed when tried again. */
+  retriable?: boolean;
+}
+
+/**
+ * A handler on the other side of the message bus threw an error whose class is not registered on
+ * this side: it keeps the original name, message, code and own fields. Register the class with
+ * `EventoBundleBuilder.registerErrors([...])` on the calling bundle to receive it as its own class.
+ */
+export class RemoteHandlerError extends EventoError {
+  readonly code = ErrorCode.RemoteHandler;
+  override readonly retriable: boolean;
+  /** The error's `name` on the handler's side. */
+  readonly remoteName: string;
+  /** The error's message on the handler's side. */
+  readonly remoteMessage: string;
+  /** The error's `code` on the handler's side, when it had one. */
+  readonly remoteCode: string | undefined;
+  /** The error's own fields on the handler's side. */
+  readonly details: Record<string, unknown>;
+
+  constructor(message: string, options: RemoteHandlerErrorOptions = {}) {
+    const { remoteName, remoteMessage, remoteCode, details, retriable, ...base } = options;
+    super(message, base);
+    this.remoteName = remoteName ?? 'Error';
+    this.remoteMessage = remoteMessage ?? message;
+    this.remoteCode = remoteCode;
+    this.details = details ?? {};
+    this.retriable = retriable ?? false;
+  }
+}
+
+/**
+ * A command or query could not be delivered to a handler (the bus is closed, the transport refused
+ * it): it was not executed, so sending it again is safe.
+ */
+export class DeliveryError extends EventoError {
+  readonly code = ErrorCode.Delivery;
+  override readonly retriable = true;
+}
+
+/**
+ * A command or query was delivered, but its answer can no longer arrive: the instance handling it
+ * went away, or the bus was closed while waiting. The outcome is unknown (a command may have been
+ * executed): retry only what is safe to repeat.
+ */
+export class HandlerLostError extends EventoError {
+  readonly code = ErrorCode.HandlerLost;
+  override readonly retriable = true;
+}

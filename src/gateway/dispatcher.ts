@@ -1,4 +1,4 @@
-import type { MessageBus } from '../bus/messageBus';
+import type { BusRequestOptions, MessageBus } from '../bus/messageBus';
 import { channel, EventoChannels, traced } from '../diagnostics/channels';
 import { runChain, type ChainLink } from '../internal/chain';
 import { currentMessage, metadataFor } from '../messages/flow';
@@ -6,6 +6,7 @@ import { CommandMessage, QueryMessage } from '../messages/messages';
 import { Metadata, MetadataKeys, defaultPropagatedMetadataKeys } from '../messages/metadata';
 import type { QueryResponse } from '../messages/payloads';
 import type { Dispatch, DispatchInterceptor, DispatchInterceptorFn } from './dispatchInterceptor';
+import type { WireContext } from '../wire/wireCodec';
 import { withTimeout } from './timeout';
 
 /** How a bundle's gateways send. */
@@ -16,6 +17,8 @@ export interface DispatchSettings {
   readonly interceptors: readonly (DispatchInterceptor | DispatchInterceptorFn)[];
   /** Metadata keys a message takes over from the message being handled when it is sent. */
   readonly propagatedKeys: readonly string[];
+  /** The bundle's classes, for a bus that serializes the answers. */
+  readonly wire?: WireContext;
 }
 
 const dispatchChannel = channel(EventoChannels.dispatch);
@@ -54,7 +57,7 @@ export class Dispatcher {
     const withKey = base.with(MetadataKeys.idempotencyKey, idempotencyKey ?? base.messageId);
     const message = new CommandMessage(payload, payloadName, withKey, new Date());
     return this.send('command', message, timeoutMs ?? this.settings.defaultTimeoutMs, (m, ms) =>
-      this.bus.sendCommand(m as CommandMessage, { timeoutMs: ms }),
+      this.bus.sendCommand(m as CommandMessage, this.options(ms)),
     );
   }
 
@@ -66,8 +69,16 @@ export class Dispatcher {
   ): Promise<QueryResponse<unknown>> {
     const message = new QueryMessage(payload, payloadName, this.metadata(metadata), new Date());
     return this.send('query', message, timeoutMs ?? this.settings.defaultTimeoutMs, (m, ms) =>
-      this.bus.sendQuery(m, { timeoutMs: ms }),
+      this.bus.sendQuery(m, this.options(ms)),
     ) as Promise<QueryResponse<unknown>>;
+  }
+
+  /** The request's options: its deadline (now plus the timeout) and the bundle's classes. */
+  private options(timeoutMs: number): BusRequestOptions {
+    const options: BusRequestOptions = { timeoutMs };
+    if (Number.isFinite(timeoutMs) && timeoutMs > 0) options.deadline = Date.now() + timeoutMs;
+    if (this.settings.wire !== undefined) options.wire = this.settings.wire;
+    return options;
   }
 
   private metadata(user: Metadata | Readonly<Record<string, string>> | undefined): Metadata {

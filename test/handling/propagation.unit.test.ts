@@ -1,5 +1,5 @@
 import { container } from 'tsyringe';
-import { EventoBundle, InMemoryEventStore, Metadata } from '../../src';
+import { EventoBundle, InMemoryEventStore, type Metadata } from '../../src';
 import { PlaceOrder, ShopLog, shopComponents } from './shop';
 
 const trace = {
@@ -33,7 +33,8 @@ function keysOf(
   metadata: Metadata | Readonly<Record<string, string>> | undefined,
   keys: readonly string[],
 ): Record<string, string | undefined> {
-  const record = metadata === undefined ? {} : metadata instanceof Metadata ? metadata.toRecord() : metadata;
+  const record =
+    metadata === undefined ? {} : 'toRecord' in metadata ? (metadata as Metadata).toRecord() : metadata;
   return Object.fromEntries(keys.map((k) => [k, record[k]]));
 }
 
