@@ -26,7 +26,7 @@ async function serve(bundle: MetricsProvider, req: IncomingMessage, res: ServerR
   try {
     const report = await bundle.metrics();
     res.writeHead(200, { 'content-type': report.contentType });
-    res.end(req.method === 'HEAD' ? undefined : report.text);
+    res.end(report.text); // Node sends no body to a HEAD request
   } catch (error) {
     res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
     res.end(`Cannot read the metrics: ${error instanceof Error ? error.message : String(error)}\n`);
