@@ -25,6 +25,7 @@ const layers = [
   'postgres',
   'mysql',
   'kafka',
+  'metrics',
   'testing',
 ];
 
@@ -57,7 +58,7 @@ module.exports = {
       comment: "Inside the package, import the module itself, not an index (the package's own entry points).",
       severity: 'error',
       from: { path: '^src/' },
-      to: { path: '^src/(index|testing/index|postgres/index|mysql/index)\\.ts$' },
+      to: { path: '^src/(index|testing/index|postgres/index|mysql/index|metrics/index)\\.ts$' },
     },
     ...upward,
   ],

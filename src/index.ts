@@ -63,6 +63,14 @@ export { EventoBundleBuilder } from './bundle/eventoBundleBuilder';
 export { CommandGateway, type SendOptions } from './gateway/commandGateway';
 export { QueryGateway } from './gateway/queryGateway';
 export { ComponentRegistry } from './registry/componentRegistry';
+export type {
+  BundleMetrics,
+  AttachedMetrics,
+  MetricsSource,
+  MetricsReport,
+  MetricFamily,
+  MetricSample,
+} from './bundle/bundleMetrics';
 
 // The handling pipeline: interceptors and diagnostics channels
 export type { HandlerCall } from './handling/handlerCall';

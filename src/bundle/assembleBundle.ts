@@ -29,6 +29,7 @@ import { InMemoryEventStore } from '../stores/inMemoryEventStore';
 import { ErrorRegistry } from '../wire/errorRegistry';
 import type { WireContext } from '../wire/wireCodec';
 import type { BundleConfig } from './bundleConfig';
+import type { AttachedMetrics } from './bundleMetrics';
 import { BundleEndpoint } from './bundleEndpoint';
 import { wrapInvocationHandlers } from './invokers';
 import { scanPackage } from './scanPackage';
@@ -49,6 +50,8 @@ export interface BundleParts {
   readonly supervisor: ConsumerSupervisor;
   /** Commands decided again after a conflict, per aggregate type. */
   readonly conflicts: ConflictRetryCounter;
+  /** The metrics attached to the bundle, if `setMetrics` gave any. */
+  readonly metrics: AttachedMetrics | undefined;
 }
 
 export async function assembleBundle(config: BundleConfig): Promise<BundleParts> {
@@ -68,9 +71,17 @@ export async function assembleBundle(config: BundleConfig): Promise<BundleParts>
   const eventStore = config.eventStore ?? new InMemoryEventStore();
   const consumerStateStore = config.consumerStateStore ?? new InMemoryConsumerStateStore();
   const bus = config.messageBus ?? new InProcessMessageBus();
+  // The metrics are attached in step 5, once nothing can fail before the bus; their interceptor runs innermost.
+  const attached: { metrics?: AttachedMetrics | undefined } = {};
+  const dispatchInterceptors = [...config.dispatchInterceptors];
+  if (config.metrics !== undefined)
+    dispatchInterceptors.push((dispatch, next) => {
+      const intercept = attached.metrics?.dispatchInterceptor;
+      return intercept === undefined ? next() : intercept(dispatch, next);
+    });
   const dispatcher = new Dispatcher(bus, {
     defaultTimeoutMs: config.defaultTimeoutMs,
-    interceptors: config.dispatchInterceptors,
+    interceptors: dispatchInterceptors,
     propagatedKeys: config.propagatedMetadataKeys,
     wire,
   });
@@ -135,9 +146,24 @@ export async function assembleBundle(config: BundleConfig): Promise<BundleParts>
     }
   }
 
-  // 5. The bundle's commands and queries, offered on the bus.
+  // 5. The metrics, if any, and the bundle's commands and queries, offered on the bus.
   const endpoint = new BundleEndpoint(bundleId, instanceId, registry, commandRuntimes, queryRuntimes, wire);
-  await bus.bind(endpoint);
+  const metrics = config.metrics?.attach({
+    bundleId,
+    instanceId,
+    eventStore,
+    consumers: () => supervisor.report(),
+    commandsInFlight: () => endpoint.commandsInFlight,
+    queriesInFlight: () => endpoint.queriesInFlight,
+    conflictRetries: () => conflicts.snapshot(),
+  });
+  attached.metrics = metrics;
+  try {
+    await bus.bind(endpoint);
+  } catch (error) {
+    metrics?.detach();
+    throw error;
+  }
   return {
     bundleId,
     instanceId,
@@ -152,6 +178,7 @@ export async function assembleBundle(config: BundleConfig): Promise<BundleParts>
     endpoint,
     supervisor,
     conflicts,
+    metrics,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { MessageBus } from '../bus/messageBus';
+import type { BundleMetrics } from './bundleMetrics';
 import type { ErrorContext } from '../errors';
 import type { DispatchInterceptor, DispatchInterceptorFn } from '../gateway/dispatchInterceptor';
 import type { RegisteredHandlerInterceptor } from '../handling/handlerInterceptor';
@@ -36,6 +37,8 @@ export interface BundleConfig {
   dispatchInterceptors: (DispatchInterceptor | DispatchInterceptorFn)[];
   /** Metadata keys a message sent while handling another takes over from it. */
   propagatedMetadataKeys: readonly string[];
+  /** Metrics to attach to the bundle (`setMetrics`); none by default. */
+  metrics: BundleMetrics | undefined;
   /** Called with failures the framework handles itself (a consumer's retries, a failed snapshot). */
   onError: (error: unknown, where: ErrorContext) => void;
 }

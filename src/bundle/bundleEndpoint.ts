@@ -18,6 +18,7 @@ export class BundleEndpoint implements BusEndpoint {
   readonly commandNames: readonly string[];
   readonly queryNames: readonly string[];
   private running = 0;
+  private answering = 0;
   private drained: (() => void)[] = [];
 
   constructor(
@@ -35,6 +36,11 @@ export class BundleEndpoint implements BusEndpoint {
   /** Commands being handled here now. */
   get commandsInFlight(): number {
     return this.running;
+  }
+
+  /** Queries being answered here now. */
+  get queriesInFlight(): number {
+    return this.answering;
   }
 
   /** Resolves once no command is being handled here. */
@@ -63,7 +69,12 @@ export class BundleEndpoint implements BusEndpoint {
     const runtime = this.queryRuntimes.get(handler?.component.type ?? type);
     if (handler === undefined || runtime === undefined)
       throw noHandler(this.bundleId, 'query', message.payloadName);
-    return runtime.handle(message, handler);
+    this.answering++;
+    try {
+      return await runtime.handle(message, handler);
+    } finally {
+      this.answering--;
+    }
   }
 }
 

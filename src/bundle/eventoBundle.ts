@@ -1,4 +1,4 @@
-import { BundleStateError, InvalidArgumentError, TimeoutError } from '../errors';
+import { BundleStateError, ConfigurationError, InvalidArgumentError, TimeoutError } from '../errors';
 import type { CommandGateway } from '../gateway/commandGateway';
 import type { QueryGateway } from '../gateway/queryGateway';
 import type { ConcreteClass } from '../internal/types';
@@ -10,6 +10,7 @@ import type { EventStore } from '../stores/eventStore';
 import type { DependencyContainer } from 'tsyringe';
 import { assembleBundle, type BundleParts } from './assembleBundle';
 import type { BundleConfig } from './bundleConfig';
+import type { MetricsReport } from './bundleMetrics';
 import { EventoBundleBuilder } from './eventoBundleBuilder';
 
 /** Options of `untilIdle`. */
@@ -161,6 +162,22 @@ export class EventoBundle {
     return { conflictRetries: this.parts.conflicts.snapshot() };
   }
 
+  /**
+   * The bundle's metrics now, as Prometheus text and as structured values; see
+   * docs/observability.md for the names. Needs `setMetrics` on the builder.
+   */
+  metrics(): Promise<MetricsReport> {
+    this.checkRunning('metrics');
+    const { metrics } = this.parts;
+    if (metrics === undefined) {
+      throw new ConfigurationError(
+        `metrics() on bundle '${this.bundleId}', which collects none: call setMetrics(new PrometheusMetrics()) ` +
+          "on its builder (PrometheusMetrics from 'evento-ts/metrics').",
+      );
+    }
+    return metrics.report();
+  }
+
   /** Each consumer's id, offset, lag, error state and dead event count. */
   consumers(): Promise<ConsumerReport[]> {
     return this.parts.supervisor.report();
@@ -195,6 +212,7 @@ export class EventoBundle {
     this.stopped = true;
     await this.parts.bus.unbind(this.parts.endpoint);
     await this.parts.supervisor.stop();
+    this.parts.metrics?.detach();
   }
 
   private checkRunning(what: string): void {

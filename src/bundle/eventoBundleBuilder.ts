@@ -13,6 +13,7 @@ import { defaultPropagatedMetadataKeys } from '../messages/metadata';
 import type { ConsumerStateStore } from '../stores/consumerStateStore';
 import type { EventStore } from '../stores/eventStore';
 import type { BundleConfig } from './bundleConfig';
+import type { BundleMetrics } from './bundleMetrics';
 import type { EventoBundle } from './eventoBundle';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9.-]{0,99}$/;
@@ -41,6 +42,7 @@ export class EventoBundleBuilder {
     handlerInterceptors: [],
     dispatchInterceptors: [],
     propagatedMetadataKeys: defaultPropagatedMetadataKeys,
+    metrics: undefined,
     onError: (error, where) => console.error(`[evento] ${describeErrorContext(where)}:`, error),
   };
 
@@ -211,6 +213,17 @@ export class EventoBundleBuilder {
       );
     }
     this.config.propagatedMetadataKeys = [...new Set(keys)];
+    return this;
+  }
+
+  /**
+   * Collects the bundle's metrics (handler calls, errors and durations; consumer lag, batches,
+   * retries and dead events; commands and queries in flight, bus timeouts, conflict retries) into
+   * `metrics`, read with `bundle.metrics()`. Use `new PrometheusMetrics()` from `evento-ts/metrics`,
+   * one per bundle. Without it nothing is collected and nothing costs. See docs/observability.md.
+   */
+  setMetrics(metrics: BundleMetrics): this {
+    this.config.metrics = metrics;
     return this;
   }
 

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 const root = join(__dirname, '..', '..');
 
 describe('package exports', () => {
-  it('importing the core loads no database driver', () => {
+  it('importing the core loads no database driver nor metrics library', () => {
     const script =
       "require('./src');" +
-      'const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\\\/](pg|mysql2|kafkajs|@sentry)[\\\\/]/.test(f));' +
+      'const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\\\/](pg|mysql2|kafkajs|@sentry|prom-client)[\\\\/]/.test(f));' +
       'process.stdout.write(JSON.stringify(loaded));';
     const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
       cwd: root,

@@ -1,7 +1,9 @@
 import { EventoBundle } from 'evento-ts';
+import { PrometheusMetrics } from 'evento-ts/metrics';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { container } from 'tsyringe';
 import { ChangeFeed } from './api/changeFeed';
+import { registerMetricsRoute } from './api/metricsRoute';
 import { buildServer } from './api/server';
 import { todoListComponents } from './components';
 import { ErpClient } from './domain/erp/ErpClient';
@@ -48,10 +50,12 @@ export async function createTodoListApp(options: TodoListAppOptions = {}): Promi
     .setContainer(scope)
     .setEventStore(stores.eventStore)
     .setConsumerStateStore(stores.consumerStateStore)
+    .setMetrics(new PrometheusMetrics())
     .start();
 
   const feed = new ChangeFeed(notifier, () => bundle.untilIdle());
   const server = buildServer(bundle.getInvoker(TodoListInvoker), feed, options.logger ?? false);
+  registerMetricsRoute(server, bundle);
   return {
     bundle,
     server,
