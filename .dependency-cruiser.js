@@ -20,10 +20,13 @@ const layers = [
   'projection',
   'consumers',
   'saga',
+  'tracing',
   'bundle',
   'postgres',
   'mysql',
   'kafka',
+  'opentelemetry',
+  'sentry',
   'testing',
 ];
 
@@ -56,7 +59,9 @@ module.exports = {
       comment: "Inside the package, import the module itself, not an index (the package's own entry points).",
       severity: 'error',
       from: { path: '^src/' },
-      to: { path: '^src/(index|testing/index|postgres/index|mysql/index)\\.ts$' },
+      to: {
+        path: '^src/(index|testing/index|postgres/index|mysql/index|kafka/index|opentelemetry/index|sentry/index)\\.ts$',
+      },
     },
     ...upward,
   ],

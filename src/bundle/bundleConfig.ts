@@ -3,6 +3,7 @@ import type { MessageBus } from '../bus/messageBus';
 import type { ErrorContext } from '../errors';
 import type { DispatchInterceptor, DispatchInterceptorFn } from '../gateway/dispatchInterceptor';
 import type { RegisteredHandlerInterceptor } from '../handling/handlerInterceptor';
+import type { TracingAgent } from '../tracing/tracingAgent';
 import type { Class } from '../internal/types';
 import type { ConsumerStateStore } from '../stores/consumerStateStore';
 import type { EventStore } from '../stores/eventStore';
@@ -32,6 +33,8 @@ export interface BundleConfig {
   dispatchInterceptors: (DispatchInterceptor | DispatchInterceptorFn)[];
   /** Metadata keys a message sent while handling another takes over from it. */
   propagatedMetadataKeys: readonly string[];
+  /** The tracing agent; undefined: none (nothing is traced, nothing is spent). */
+  tracingAgent: TracingAgent | undefined;
   /** Called with failures the framework handles itself (a consumer's retries, a failed snapshot). */
   onError: (error: unknown, where: ErrorContext) => void;
 }

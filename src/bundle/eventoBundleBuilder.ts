@@ -8,6 +8,7 @@ import {
   type HandlerInterceptorFn,
   type HandlerInterceptorOptions,
 } from '../handling/handlerInterceptor';
+import type { TracingAgent } from '../tracing/tracingAgent';
 import type { Class } from '../internal/types';
 import { defaultPropagatedMetadataKeys } from '../messages/metadata';
 import type { ConsumerStateStore } from '../stores/consumerStateStore';
@@ -39,6 +40,7 @@ export class EventoBundleBuilder {
     handlerInterceptors: [],
     dispatchInterceptors: [],
     propagatedMetadataKeys: defaultPropagatedMetadataKeys,
+    tracingAgent: undefined,
     onError: (error, where) => console.error(`[evento] ${describeErrorContext(where)}:`, error),
   };
 
@@ -171,6 +173,22 @@ export class EventoBundleBuilder {
    */
   addDispatchInterceptor(interceptor: DispatchInterceptor | DispatchInterceptorFn): this {
     this.config.dispatchInterceptors.push(interceptor);
+    return this;
+  }
+
+  /**
+   * Traces this bundle's handler calls and sends with `agent` (`OpenTelemetryTracingAgent` from
+   * `evento-ts/opentelemetry`, `SentryTracingAgent` from `evento-ts/sentry`, or your own): it runs
+   * as the outermost handler and dispatch interceptor. Default none, which costs nothing.
+   * See docs/observability.md.
+   */
+  setTracingAgent(agent: TracingAgent): this {
+    if (agent === null || typeof agent !== 'object' || typeof agent.track !== 'function') {
+      throw new ConfigurationError(
+        'setTracingAgent(agent): pass an object with track(call, next) and activeTraceContext(), such as new OpenTelemetryTracingAgent().',
+      );
+    }
+    this.config.tracingAgent = agent;
     return this;
   }
 
