@@ -27,9 +27,6 @@ export const SentryKeys = { sentryTrace: 'sentry-trace', baggage: 'baggage' } as
 /** `<trace id>-<span id>` and an optional `-<sampled>`; anything else is ignored as malformed. */
 const SENTRY_TRACE = /^([0-9a-f]{32})-([0-9a-f]{16})(-[01])?$/;
 
-/** Errors already reported, so the caller's failing span does not report its callee's error again. */
-const reported = new WeakSet<object>();
-
 /**
  * A {@link TracingAgent} on `@sentry/node`, for a client the application initialised (it never
  * calls `Sentry.init`). It continues the trace in a message's `sentry-trace`/`baggage` (a
@@ -96,10 +93,7 @@ export class SentryTracingAgent implements TracingAgent {
   }
 
   private capture(call: HandlerCall, error: unknown): void {
-    if (typeof error === 'object' && error !== null) {
-      if (reported.has(error)) return;
-      reported.add(error);
-    }
+    // Sentry marks what it captured: the caller's failing span does not report the same error again.
     Sentry.withScope((scope) => {
       const attributes = spanAttributes(call);
       const tags: Record<string, string> = {};
