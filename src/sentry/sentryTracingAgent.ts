@@ -22,7 +22,12 @@ export interface SentryTracingOptions extends TracingOptions {
 }
 
 /** The Sentry trace context keys, as they travel in a message's metadata. */
-export const SentryKeys = { sentryTrace: 'sentry-trace', baggage: 'baggage' } as const;
+export const SentryKeys = {
+  /** `<trace id>-<span id>-<sampled>`. */
+  sentryTrace: 'sentry-trace',
+  /** The W3C baggage with Sentry's dynamic sampling context. */
+  baggage: 'baggage',
+} as const;
 
 /** `<trace id>-<span id>` and an optional `-<sampled>`; anything else is ignored as malformed. */
 const SENTRY_TRACE = /^([0-9a-f]{32})-([0-9a-f]{16})(-[01])?$/;

@@ -1,4 +1,4 @@
-import { EventoBundle } from 'evento-ts';
+import { EventoBundle, type TracingAgent } from 'evento-ts';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { container } from 'tsyringe';
 import { ChangeFeed } from './api/changeFeed';
@@ -18,6 +18,8 @@ export interface TodoListAppOptions {
   readonly notificationSender?: NotificationSender;
   readonly erpClient?: ErpClient;
   readonly logger?: FastifyServerOptions['logger'];
+  /** Traces the bundle's work (main.ts sets the Sentry agent when SENTRY_DSN is set); default none. */
+  readonly tracingAgent?: TracingAgent;
 }
 
 /** A running TodoList bundle and its (not yet listening) HTTP server. */
@@ -42,13 +44,14 @@ export async function createTodoListApp(options: TodoListAppOptions = {}): Promi
   scope.registerInstance(NotificationSender, options.notificationSender ?? new NotificationSender());
   scope.registerInstance(ErpClient, options.erpClient ?? new ErpClient());
 
-  const bundle = await EventoBundle.builder()
+  const builder = EventoBundle.builder()
     .setBundleId('todolist')
     .setComponents(todoListComponents)
     .setContainer(scope)
     .setEventStore(stores.eventStore)
-    .setConsumerStateStore(stores.consumerStateStore)
-    .start();
+    .setConsumerStateStore(stores.consumerStateStore);
+  if (options.tracingAgent !== undefined) builder.setTracingAgent(options.tracingAgent);
+  const bundle = await builder.start();
 
   const feed = new ChangeFeed(notifier, () => bundle.untilIdle());
   const server = buildServer(bundle.getInvoker(TodoListInvoker), feed, options.logger ?? false);
