@@ -35,7 +35,7 @@ function keysOf(
 ): Record<string, string | undefined> {
   const record =
     metadata === undefined ? {} : 'toRecord' in metadata ? (metadata as Metadata).toRecord() : metadata;
-  return Object.fromEntries(keys.map((k) => [k, (record)[k]]));
+  return Object.fromEntries(keys.map((k) => [k, record[k]]));
 }
 
 describe('metadata along a flow', () => {
