@@ -21,11 +21,14 @@ const layers = [
   'projection',
   'consumers',
   'saga',
+  'tracing',
   'bundle',
   'postgres',
   'mysql',
   'kafka',
   'metrics',
+  'opentelemetry',
+  'sentry',
   'testing',
 ];
 
@@ -58,7 +61,9 @@ module.exports = {
       comment: "Inside the package, import the module itself, not an index (the package's own entry points).",
       severity: 'error',
       from: { path: '^src/' },
-      to: { path: '^src/(index|testing/index|postgres/index|mysql/index|metrics/index)\\.ts$' },
+      to: {
+        path: '^src/(index|testing/index|postgres/index|mysql/index|kafka/index|metrics/index|opentelemetry/index|sentry/index)\\.ts$',
+      },
     },
     ...upward,
   ],

@@ -11,7 +11,7 @@ const shared = {
   },
   moduleNameMapper: {
     '^evento-ts$': '<rootDir>/src/index.ts',
-    '^evento-ts/(testing|postgres|mysql|kafka|metrics)$': '<rootDir>/src/$1/index.ts',
+    '^evento-ts/(testing|postgres|mysql|kafka|metrics|opentelemetry|sentry)$': '<rootDir>/src/$1/index.ts',
   },
   setupFiles: ['reflect-metadata'],
 };

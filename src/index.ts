@@ -56,6 +56,7 @@ export {
   type SagaEventHandlerOptions,
 } from './decorators/handlers';
 export { PayloadName } from './decorators/payload';
+export { Track } from './decorators/track';
 
 // Bundle and gateways
 export { EventoBundle, type BundleStats, type UntilIdleOptions } from './bundle/eventoBundle';
@@ -78,11 +79,27 @@ export type {
   HandlerInterceptor,
   HandlerInterceptorFn,
   HandlerInterceptorOptions,
+  HandlerNext,
 } from './handling/handlerInterceptor';
 export type { Dispatch, DispatchInterceptor, DispatchInterceptorFn } from './gateway/dispatchInterceptor';
 export { EventoChannels, type EventoChannelName } from './diagnostics/channels';
 export type { ComponentKind, HandlerKind } from './internal/reflection';
 export type { ComponentDescriptor, HandlerDescriptor } from './registry/descriptors';
+
+// Tracing (agents: evento-ts/opentelemetry, evento-ts/sentry)
+export type { TracingAgent } from './tracing/tracingAgent';
+export {
+  SpanAttributes,
+  SpanOps,
+  spanName,
+  spanOp,
+  spanAttributes,
+  redactedPayload,
+  isFinalFailure,
+  type Redactor,
+  type TracingOptions,
+  type SpanAttributeValue,
+} from './tracing/spans';
 
 // Consumers
 export { ProjectorStatus } from './model/projectorStatus';

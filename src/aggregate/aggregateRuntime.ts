@@ -4,7 +4,7 @@ import { describe } from '../internal/types';
 import { commandRecordOf, recordedResult, recordedResultOf } from '../messages/commandIdempotency';
 import { eventToAppend, publishedEvent } from '../messages/eventRecords';
 import { isThenable } from '../messages/flow';
-import { EventMessage, type CommandMessage } from '../messages/messages';
+import { EventMessage, type CommandMessage, type Message } from '../messages/messages';
 import { Metadata } from '../messages/metadata';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
 import type { DomainEvent } from '../messages/payloads';
@@ -180,13 +180,11 @@ export class AggregateRuntime {
     now: Date,
   ): Promise<Decision> {
     checkLifecycle(handler, aggregateId, loaded.version, loaded.state);
-    const result = await this.deps.pipeline.call(this.instance, handler, message.payload, {
-      ...this.deps.gateways,
-      message,
-      state: loaded.state,
-    });
+    const context = { ...this.deps.gateways, message: message as Message, state: loaded.state };
+    const result = await this.deps.pipeline.call(this.instance, handler, message.payload, context);
     const events = checkEvents(handler, result);
-    const records = events.map((event) => eventToAppend(event, this.deps.payloads, message, now));
+    // context.message: the command with what interceptors added for its events (trace context).
+    const records = events.map((event) => eventToAppend(event, this.deps.payloads, context.message, now));
     let state = loaded.state;
     for (const [i, event] of events.entries()) {
       const record = records[i] as EventToAppend;

@@ -15,6 +15,7 @@ import { HandlerProcessor, type ProcessorDeps } from '../consumers/handlerProces
 import { ConfigurationError, type ErrorContext } from '../errors';
 import { CommandGateway } from '../gateway/commandGateway';
 import { Dispatcher } from '../gateway/dispatcher';
+import { tracingInterceptors } from '../tracing/tracingInterceptors';
 import { QueryGateway } from '../gateway/queryGateway';
 import { HandlingPipeline } from '../handling/handlingPipeline';
 import { ProjectionRuntime } from '../projection/projectionRuntime';
@@ -71,9 +72,12 @@ export async function assembleBundle(config: BundleConfig): Promise<BundleParts>
   const eventStore = config.eventStore ?? new InMemoryEventStore();
   const consumerStateStore = config.consumerStateStore ?? new InMemoryConsumerStateStore();
   const bus = config.messageBus ?? new InProcessMessageBus();
+  // The tracing agent, when set, is the outermost interceptor of both kinds: spans cover the rest.
+  const tracing = config.tracingAgent === undefined ? undefined : tracingInterceptors(config.tracingAgent);
   // The metrics are attached in step 5, once nothing can fail before the bus; their interceptor runs innermost.
   const attached: { metrics?: AttachedMetrics | undefined } = {};
   const dispatchInterceptors = [...config.dispatchInterceptors];
+  if (tracing !== undefined) dispatchInterceptors.unshift(tracing.dispatch);
   if (config.metrics !== undefined)
     dispatchInterceptors.push((dispatch, next) => {
       const intercept = attached.metrics?.dispatchInterceptor;
@@ -88,7 +92,11 @@ export async function assembleBundle(config: BundleConfig): Promise<BundleParts>
   const commandGateway = new CommandGateway(dispatcher, registry.payloads);
   const queryGateway = new QueryGateway(dispatcher, registry.payloads);
   const gateways = { commandGateway, queryGateway };
-  const pipeline = new HandlingPipeline({ bundleId, instanceId }, config.handlerInterceptors);
+  const handlerInterceptors =
+    tracing === undefined
+      ? config.handlerInterceptors
+      : [{ intercept: tracing.handler, components: undefined }, ...config.handlerInterceptors];
+  const pipeline = new HandlingPipeline({ bundleId, instanceId }, handlerInterceptors);
   const onError = (error: unknown, where: Omit<ErrorContext, 'bundleId'>): void =>
     config.onError(error, { ...where, bundleId });
 

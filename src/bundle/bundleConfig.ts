@@ -4,6 +4,7 @@ import type { BundleMetrics } from './bundleMetrics';
 import type { ErrorContext } from '../errors';
 import type { DispatchInterceptor, DispatchInterceptorFn } from '../gateway/dispatchInterceptor';
 import type { RegisteredHandlerInterceptor } from '../handling/handlerInterceptor';
+import type { TracingAgent } from '../tracing/tracingAgent';
 import type { Class } from '../internal/types';
 import type { ConsumerStateStore } from '../stores/consumerStateStore';
 import type { EventStore } from '../stores/eventStore';
@@ -39,6 +40,8 @@ export interface BundleConfig {
   propagatedMetadataKeys: readonly string[];
   /** Metrics to attach to the bundle (`setMetrics`); none by default. */
   metrics: BundleMetrics | undefined;
+  /** The tracing agent; undefined: none (nothing is traced, nothing is spent). */
+  tracingAgent: TracingAgent | undefined;
   /** Called with failures the framework handles itself (a consumer's retries, a failed snapshot). */
   onError: (error: unknown, where: ErrorContext) => void;
 }

@@ -8,6 +8,7 @@ import {
   type HandlerInterceptorFn,
   type HandlerInterceptorOptions,
 } from '../handling/handlerInterceptor';
+import type { TracingAgent } from '../tracing/tracingAgent';
 import type { Class } from '../internal/types';
 import { defaultPropagatedMetadataKeys } from '../messages/metadata';
 import type { ConsumerStateStore } from '../stores/consumerStateStore';
@@ -43,6 +44,7 @@ export class EventoBundleBuilder {
     dispatchInterceptors: [],
     propagatedMetadataKeys: defaultPropagatedMetadataKeys,
     metrics: undefined,
+    tracingAgent: undefined,
     onError: (error, where) => console.error(`[evento] ${describeErrorContext(where)}:`, error),
   };
 
@@ -198,6 +200,22 @@ export class EventoBundleBuilder {
    */
   addDispatchInterceptor(interceptor: DispatchInterceptor | DispatchInterceptorFn): this {
     this.config.dispatchInterceptors.push(interceptor);
+    return this;
+  }
+
+  /**
+   * Traces this bundle's handler calls and sends with `agent` (`OpenTelemetryTracingAgent` from
+   * `evento-ts/opentelemetry`, `SentryTracingAgent` from `evento-ts/sentry`, or your own): it runs
+   * as the outermost handler and dispatch interceptor. Default none, which costs nothing.
+   * See docs/observability.md.
+   */
+  setTracingAgent(agent: TracingAgent): this {
+    if (agent === null || typeof agent !== 'object' || typeof agent.track !== 'function') {
+      throw new ConfigurationError(
+        'setTracingAgent(agent): pass an object with track(call, next) and activeTraceContext(), such as new OpenTelemetryTracingAgent().',
+      );
+    }
+    this.config.tracingAgent = agent;
     return this;
   }
 

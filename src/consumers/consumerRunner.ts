@@ -144,9 +144,15 @@ export class ConsumerRunner {
         );
       }
       try {
-        await this.commitEvents([dead.event], this.offset, true, dead.retries + 2, {
-          deadEventRemovals: [dead.event.sequenceNumber],
-        });
+        await this.commitEvents(
+          [dead.event],
+          this.offset,
+          true,
+          { number: dead.retries + 2, last: true },
+          {
+            deadEventRemovals: [dead.event.sequenceNumber],
+          },
+        );
       } catch (error) {
         if (!(error instanceof HandlerFailure)) throw error;
         await this.commit({
@@ -273,7 +279,8 @@ export class ConsumerRunner {
     }
     if (this.config.transactional && this.stateStore.atomicWork === true && relevant.length > 1) {
       try {
-        await this.commitEvents(relevant, last.sequenceNumber, headReached, 1);
+        // Not the last attempt: a failure goes through the batch again one event at a time.
+        await this.commitEvents(relevant, last.sequenceNumber, headReached, { number: 1, last: false });
         return true;
       } catch (error) {
         if (!(error instanceof HandlerFailure)) throw error;
@@ -291,9 +298,11 @@ export class ConsumerRunner {
   private async processOne(event: StoredEvent, headReached: boolean): Promise<boolean> {
     let failures = 0;
     let transientFailures = 0;
+    const { retry } = this.processor.retryPolicy(event.eventName);
     for (;;) {
       try {
-        await this.commitEvents([event], event.sequenceNumber, headReached, failures + transientFailures + 1);
+        const attempt = { number: failures + transientFailures + 1, last: retry >= 0 && failures >= retry };
+        await this.commitEvents([event], event.sequenceNumber, headReached, attempt);
         return true;
       } catch (error) {
         if (!(error instanceof HandlerFailure)) throw error;
@@ -330,12 +339,18 @@ export class ConsumerRunner {
     events: readonly StoredEvent[],
     offset: number,
     headReached: boolean,
-    attempt: number,
+    attempt: { readonly number: number; readonly last: boolean },
     extra: Partial<ConsumerCommit> = {},
   ): Promise<void> {
     const handle = async (transaction: unknown): Promise<ProcessedEvent[]> => {
       const changes: ProcessedEvent[] = [];
-      const step = { consumerId: this.id, attempt, headReached, transaction };
+      const step = {
+        consumerId: this.id,
+        attempt: attempt.number,
+        lastAttempt: attempt.last,
+        headReached,
+        transaction,
+      };
       for (const event of events) {
         try {
           changes.push(await this.processor.process(event, step));

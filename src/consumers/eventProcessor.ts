@@ -18,6 +18,8 @@ export interface StepContext {
   readonly attempt: number;
   /** The fetch that returned this event reached the head of the stream. */
   readonly headReached: boolean;
+  /** A (non-transient) failure of this attempt sends the event to the dead events. */
+  readonly lastAttempt: boolean;
   /** The consumer state store's transaction handle, when the step runs in one. */
   readonly transaction: unknown;
 }

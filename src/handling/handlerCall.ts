@@ -38,6 +38,10 @@ export interface HandlerCall {
   readonly attempt?: number | undefined;
   /** False while a consumer replays history (its fetch did not reach the head of the stream). */
   readonly headReached?: boolean | undefined;
+  /** True when a failure of this attempt (unless transient) sends the event to the dead events: the consumer will not retry it. */
+  readonly lastAttempt?: boolean | undefined;
+  /** `@Track` marks the handler as where a trace may start. */
+  readonly tracked: boolean;
 }
 
 /** Facts a consumer adds to a handler call. */
@@ -45,4 +49,5 @@ export interface CallDetails {
   readonly consumerId?: string | undefined;
   readonly attempt?: number | undefined;
   readonly headReached?: boolean | undefined;
+  readonly lastAttempt?: boolean | undefined;
 }

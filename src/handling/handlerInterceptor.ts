@@ -7,14 +7,21 @@ import type { HandlerCall } from './handlerCall';
  * `next()`, refuses the call: the handling fails as if the handler had thrown (a consumer retries
  * it by the handler's retry policy). What it resolves to is what the handling returns, so return
  * what `next()` gave unless you mean to change it. Call `next()` at most once.
+ *
+ * `next(metadata)` runs the handler as handling its message with those keys added: the commands
+ * and queries it sends and the events it produces carry them (a tracing agent writes its span's
+ * trace context this way). The handler's own parameters still see the message as it arrived.
  */
 export interface HandlerInterceptor {
-  /** Wraps one handler call: `next()` runs the rest of the chain and the handler. */
-  intercept(call: HandlerCall, next: () => Promise<unknown>): unknown;
+  /** Wraps one handler call: `next(metadata?)` runs the rest of the chain and the handler. */
+  intercept(call: HandlerCall, next: HandlerNext): unknown;
 }
 
+/** Runs the rest of a handler interceptor chain; the keys given are added to what the handler sends and produces. */
+export type HandlerNext = (metadata?: Readonly<Record<string, string>>) => Promise<unknown>;
+
 /** A {@link HandlerInterceptor} written as a function. */
-export type HandlerInterceptorFn = (call: HandlerCall, next: () => Promise<unknown>) => unknown;
+export type HandlerInterceptorFn = (call: HandlerCall, next: HandlerNext) => unknown;
 
 /** Where a handler interceptor applies. */
 export interface HandlerInterceptorOptions {

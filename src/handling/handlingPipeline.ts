@@ -2,7 +2,7 @@ import { channel, EventoChannels, traced, type EventoChannelName } from '../diag
 import { runChain, type ChainLink } from '../internal/chain';
 import type { ComponentKind, HandlerKind } from '../internal/reflection';
 import { applyInFlowOf, runInFlowOf } from '../messages/flow';
-import { CommandMessage, PublishedEvent, type Message } from '../messages/messages';
+import { CommandMessage, PublishedEvent, withMetadata, type Message } from '../messages/messages';
 import type { HandlerDescriptor } from '../registry/descriptors';
 import type { InvocationContext } from '../registry/invocationContext';
 import type { AppendRequest, EventStore, StoredEvent } from '../stores/eventStore';
@@ -60,14 +60,16 @@ export class HandlingPipeline {
     for (const kind of componentKinds) {
       links[kind] = interceptors
         .filter((i) => i.components === undefined || i.components.includes(kind))
-        .map((i) => i.intercept);
+        .map(toLink);
     }
     this.links = links;
   }
 
   /**
    * Calls `handler` on `instance` with `payload` and the parameters it takes from `context`;
-   * returns what it returned, or a promise of it.
+   * returns what it returned, or a promise of it. When an interceptor adds metadata for what the
+   * handler sends (`next(metadata)`), `context.message` becomes the message carrying it: produce
+   * the handler's events from `context.message`.
    */
   call(
     instance: object,
@@ -81,7 +83,7 @@ export class HandlingPipeline {
     const fn = (instance as Record<string, (...a: unknown[]) => unknown>)[handler.method] as (
       ...a: unknown[]
     ) => unknown;
-    return this.run(instance, fn, args, handler, payload, context.message, details);
+    return this.run(instance, fn, args, handler, payload, context.message, details, context);
   }
 
   /**
@@ -120,6 +122,7 @@ export class HandlingPipeline {
     payload: unknown,
     message: Message,
     details: CallDetails | undefined,
+    context?: InvocationContext,
   ): unknown {
     const links = this.links[handler.component.kind];
     const ch = channelOf[handler.kind];
@@ -140,13 +143,30 @@ export class HandlingPipeline {
       consumerId: details?.consumerId,
       attempt: details?.attempt,
       headReached: details?.headReached,
+      lastAttempt: details?.lastAttempt,
+      tracked: handler.tracked,
+    };
+    const innermost = (c: HandlerCall): Promise<unknown> => {
+      if (c.message === message) return asPromise(() => fn.apply(instance, args));
+      if (context !== undefined) context.message = c.message;
+      return runInFlowOf(c.message, () => asPromise(() => fn.apply(instance, args)));
     };
     const handle = (): Promise<unknown> =>
-      runInFlowOf(message, () =>
-        runChain(links, call, () => asPromise(() => fn.apply(instance, args)), handler.component.name),
-      );
+      runInFlowOf(message, () => runChain(links, call, innermost, handler.component.name));
     return ch.hasSubscribers ? ch.tracePromise(handle, call) : handle();
   }
+}
+
+/** An interceptor as a chain link: `next(metadata)` hands the rest of the chain a call whose message carries those keys. */
+function toLink(interceptor: RegisteredHandlerInterceptor): ChainLink<HandlerCall> {
+  const intercept = interceptor.intercept;
+  return (call, next) =>
+    intercept(call, (added) => next(added === undefined ? undefined : withAddedMetadata(call, added)));
+}
+
+function withAddedMetadata(call: HandlerCall, added: Readonly<Record<string, string>>): HandlerCall {
+  const message = withMetadata(call.message, call.metadata.with(added));
+  return { ...call, message, metadata: message.metadata };
 }
 
 function aggregateIdOf(message: Message): string | null | undefined {

@@ -40,6 +40,7 @@ export interface HandlerMetadata {
 const COMPONENT = Symbol('evento.component');
 const HANDLERS = Symbol('evento.handlers');
 const PAYLOAD_NAME = Symbol('evento.payloadName');
+const TRACKED = Symbol('evento.tracked');
 
 export function defineComponent(target: Class, metadata: ComponentMetadata): void {
   Reflect.defineMetadata(COMPONENT, metadata, target);
@@ -93,4 +94,19 @@ export function definePayloadName(target: Class, name: string): void {
 
 export function getPayloadName(target: Class): string | undefined {
   return Reflect.getOwnMetadata(PAYLOAD_NAME, target) as string | undefined;
+}
+
+/** Records that `@Track` marks the method `method` of `prototype` as where a trace may start. */
+export function defineTracked(prototype: object, method: string): void {
+  const own = (Reflect.getOwnMetadata(TRACKED, prototype) as readonly string[] | undefined) ?? [];
+  Reflect.defineMetadata(TRACKED, [...own, method], prototype);
+}
+
+/** True when `@Track` marks `method` on `prototype` or one of its ancestors. */
+export function isTracked(prototype: object, method: string): boolean {
+  for (let p: unknown = prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    const own = Reflect.getOwnMetadata(TRACKED, p) as readonly string[] | undefined;
+    if (own?.includes(method)) return true;
+  }
+  return false;
 }

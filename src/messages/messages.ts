@@ -82,3 +82,8 @@ export class PublishedEvent<P extends Event = Event> extends EventMessage<P> {
     return this.storedContext;
   }
 }
+
+/** A copy of `message` (of its own class, with all its fields) carrying `metadata` instead. */
+export function withMetadata<M extends Message>(message: M, metadata: Metadata): M {
+  return Object.assign(Object.create(Object.getPrototypeOf(message) as object) as M, message, { metadata });
+}

@@ -3,6 +3,7 @@ import { ComponentDefinitionError } from '../errors';
 import {
   getComponent,
   getHandlers,
+  isTracked,
   getParamTypes,
   getPayloadName,
   getReturnType,
@@ -275,6 +276,7 @@ function readHandler(
     payloadName: payload === undefined ? metadata.method : (getPayloadName(payload) ?? payload.name),
     params,
     options: metadata.options,
+    tracked: isTracked(prototype, metadata.method),
   };
 }
 

@@ -18,6 +18,8 @@ export interface HandlerDescriptor {
   readonly params: readonly ParamResolver[];
   /** The options given to the handler decorator, without `payload` and `inject`. */
   readonly options: Readonly<Record<string, unknown>>;
+  /** `@Track` marks it as where a trace may start. */
+  readonly tracked: boolean;
 }
 
 /** A validated component. */

@@ -3,7 +3,7 @@ import { KeyedMutex } from '../internal/keyedMutex';
 import { describe } from '../internal/types';
 import { commandRecordOf, recordedResult, recordedResultOf } from '../messages/commandIdempotency';
 import { eventToAppend } from '../messages/eventRecords';
-import type { CommandMessage } from '../messages/messages';
+import type { CommandMessage, Message } from '../messages/messages';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
 import { ServiceEvent } from '../messages/payloads';
 import type { ComponentDescriptor, HandlerDescriptor } from '../registry/descriptors';
@@ -44,10 +44,8 @@ export class ServiceRuntime {
   private async run(message: CommandMessage, handler: HandlerDescriptor): Promise<unknown> {
     const first = await recordedResultOf(message, this.deps);
     if (first !== undefined) return first.result;
-    const result = await this.deps.pipeline.call(this.instance, handler, message.payload, {
-      ...this.deps.gateways,
-      message,
-    });
+    const context = { ...this.deps.gateways, message: message as Message };
+    const result = await this.deps.pipeline.call(this.instance, handler, message.payload, context);
     if (result === undefined || result === null) return undefined;
     const events = Array.isArray(result) ? (result as unknown[]) : [result];
     for (const event of events) {
@@ -60,7 +58,8 @@ export class ServiceRuntime {
     if (events.length > 0) {
       const now = new Date();
       const records = (events as ServiceEvent[]).map((event) =>
-        eventToAppend(event, this.deps.payloads, message, now),
+        // context.message: the command with what interceptors added for its events (trace context).
+        eventToAppend(event, this.deps.payloads, context.message, now),
       );
       const command = commandRecordOf(message, this.deps.payloads, Array.isArray(result));
       const request: AppendRequest = {

@@ -55,6 +55,7 @@ export async function runProjectorScenario(scenario: ProjectorScenario): Promise
   const step = {
     consumerId: `fixture:${descriptor.name}`,
     attempt: 1,
+    lastAttempt: true,
     headReached: scenario.headReached,
     transaction: scenario.transaction,
   };

@@ -120,7 +120,7 @@ class SagaConsumer {
     private readonly store: InMemoryConsumerStateStore,
     private readonly consumerId: string,
   ) {
-    this.step = { consumerId, attempt: 1, headReached: true, transaction: undefined };
+    this.step = { consumerId, attempt: 1, lastAttempt: true, headReached: true, transaction: undefined };
   }
 
   private readonly step: StepContext;

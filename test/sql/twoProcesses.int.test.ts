@@ -6,6 +6,7 @@
  */
 import { consumerId, type ConsumerReport } from '../../src';
 import { describeWithService } from '../support/services';
+import { eventually, sleep } from '../support/waiting';
 import { databases, openStores, type SqlDatabase, type Stores } from './databases';
 import { appendAccounts, diffLedger, Ledger, ledgerEvents, ledgerRows } from './ledger';
 import { WorkerBuild, WorkerProcess, type WorkerConfig } from './workerProcess';
@@ -13,10 +14,6 @@ import { WorkerBuild, WorkerProcess, type WorkerConfig } from './workerProcess';
 const LEASE_TTL_MS = 1000;
 const PROJECTORS = ['LedgerProjector', 'SecondLedgerProjector'] as const;
 const IDS = PROJECTORS.map((name) => consumerId('pair', name, 1, '*'));
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** For each consumer, the workers that say they run it. */
 async function runners(workers: readonly WorkerProcess[]): Promise<Map<string, WorkerProcess[]>> {
@@ -98,6 +95,17 @@ for (const target of databases) {
         const victim = owners.get(IDS[0] as string)?.[0] as WorkerProcess;
         const survivor = workers.find((w) => w !== victim) as WorkerProcess;
         const victimRan = IDS.filter((id) => owners.get(id)?.[0] === victim);
+        // Killed once it has handled events of each consumer it runs, so the handover is visible.
+        await eventually(
+          async () => {
+            for (const id of victimRan) {
+              const rows = await ledgerRows(db, PROJECTORS[IDS.indexOf(id)] as string);
+              if (!rows.some((r) => r.handledBy === victim.name)) return false;
+            }
+            return true;
+          },
+          { timeoutMs: 15_000, what: `${victim.name} handling events of each consumer it runs` },
+        );
         await victim.kill();
         const killedAt = Date.now();
         // The victim's leases as it left them: nobody may run its consumers before they expire.

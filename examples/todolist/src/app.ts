@@ -1,4 +1,4 @@
-import { EventoBundle } from 'evento-ts';
+import { EventoBundle, type TracingAgent } from 'evento-ts';
 import { PrometheusMetrics } from 'evento-ts/metrics';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { container } from 'tsyringe';
@@ -20,6 +20,8 @@ export interface TodoListAppOptions {
   readonly notificationSender?: NotificationSender;
   readonly erpClient?: ErpClient;
   readonly logger?: FastifyServerOptions['logger'];
+  /** Traces the bundle's work (main.ts sets the Sentry agent when SENTRY_DSN is set); default none. */
+  readonly tracingAgent?: TracingAgent;
 }
 
 /** A running TodoList bundle and its (not yet listening) HTTP server. */
@@ -44,14 +46,15 @@ export async function createTodoListApp(options: TodoListAppOptions = {}): Promi
   scope.registerInstance(NotificationSender, options.notificationSender ?? new NotificationSender());
   scope.registerInstance(ErpClient, options.erpClient ?? new ErpClient());
 
-  const bundle = await EventoBundle.builder()
+  const builder = EventoBundle.builder()
     .setBundleId('todolist')
     .setComponents(todoListComponents)
     .setContainer(scope)
     .setEventStore(stores.eventStore)
     .setConsumerStateStore(stores.consumerStateStore)
-    .setMetrics(new PrometheusMetrics())
-    .start();
+    .setMetrics(new PrometheusMetrics());
+  if (options.tracingAgent !== undefined) builder.setTracingAgent(options.tracingAgent);
+  const bundle = await builder.start();
 
   const feed = new ChangeFeed(notifier, () => bundle.untilIdle());
   const server = buildServer(bundle.getInvoker(TodoListInvoker), feed, options.logger ?? false);

@@ -1,4 +1,4 @@
-import { CommandGateway, InvocationHandler, Invoker, QueryGateway } from 'evento-ts';
+import { CommandGateway, InvocationHandler, Invoker, QueryGateway, Track } from 'evento-ts';
 import { USER_METADATA_KEY } from '../user';
 import {
   TodoListAddTodoCommand,
@@ -25,6 +25,7 @@ export class TodoListInvoker {
 
   // #region create
   /** Creates a list; resolves to its new identifier. */
+  @Track()
   @InvocationHandler()
   async createTodoList(name: string, user: string): Promise<string> {
     const identifier = newTodoListIdentifier();
@@ -35,12 +36,14 @@ export class TodoListInvoker {
   }
   // #endregion create
 
+  @Track()
   @InvocationHandler()
   async deleteTodoList(identifier: string, user: string): Promise<void> {
     await this.commandGateway.send(new TodoListDeleteCommand(identifier), { [USER_METADATA_KEY]: user });
   }
 
   /** Adds a todo; resolves to its new identifier. */
+  @Track()
   @InvocationHandler()
   async addTodo(identifier: string, content: string, user: string): Promise<string> {
     const todoIdentifier = newTodoIdentifier();
@@ -50,6 +53,7 @@ export class TodoListInvoker {
     return todoIdentifier;
   }
 
+  @Track()
   @InvocationHandler()
   async removeTodo(identifier: string, todoIdentifier: string, user: string): Promise<void> {
     await this.commandGateway.send(new TodoListRemoveTodoCommand(identifier, todoIdentifier), {
@@ -57,6 +61,7 @@ export class TodoListInvoker {
     });
   }
 
+  @Track()
   @InvocationHandler()
   async checkTodo(identifier: string, todoIdentifier: string, user: string): Promise<void> {
     await this.commandGateway.send(new TodoListCheckTodoCommand(identifier, todoIdentifier), {
@@ -65,12 +70,14 @@ export class TodoListInvoker {
   }
 
   // #region queries
+  @Track()
   @InvocationHandler()
   async findTodoList(identifier: string): Promise<TodoListView> {
     const response = await this.queryGateway.query(new TodoListViewFindByIdentifierQuery(identifier));
     return response.data;
   }
 
+  @Track()
   @InvocationHandler()
   async searchTodoLists(nameLike: string, page: number, size: number): Promise<TodoListListItemView[]> {
     const response = await this.queryGateway.query(new TodoListListItemViewSearchQuery(nameLike, page, size));

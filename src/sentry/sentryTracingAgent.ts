@@ -1,0 +1,124 @@
+import * as Sentry from '@sentry/node';
+import type { HandlerCall } from '../handling/handlerCall';
+import type { HandlerNext } from '../handling/handlerInterceptor';
+import {
+  isFinalFailure,
+  redactedPayload,
+  SpanAttributes,
+  spanAttributes,
+  spanName,
+  spanOp,
+  type TracingOptions,
+} from '../tracing/spans';
+import type { TracingAgent } from '../tracing/tracingAgent';
+
+/** Options of {@link SentryTracingAgent}. */
+export interface SentryTracingOptions extends TracingOptions {
+  /**
+   * The client the application made with `Sentry.init()`; default the current one
+   * (`Sentry.getClient()`). With none, the agent does nothing: it never initialises Sentry.
+   */
+  readonly client?: Sentry.NodeClient | undefined;
+}
+
+/** The Sentry trace context keys, as they travel in a message's metadata. */
+export const SentryKeys = {
+  /** `<trace id>-<span id>-<sampled>`. */
+  sentryTrace: 'sentry-trace',
+  /** The W3C baggage with Sentry's dynamic sampling context. */
+  baggage: 'baggage',
+} as const;
+
+/** `<trace id>-<span id>` and an optional `-<sampled>`; anything else is ignored as malformed. */
+const SENTRY_TRACE = /^([0-9a-f]{32})-([0-9a-f]{16})(-[01])?$/;
+
+/**
+ * A {@link TracingAgent} on `@sentry/node`, for a client the application initialised (it never
+ * calls `Sentry.init`). It continues the trace in a message's `sentry-trace`/`baggage` (a
+ * malformed `sentry-trace` is ignored), starts a new trace under `@Track`, and otherwise leaves a
+ * call alone; spans are named and tagged as every evento span (see docs/observability.md), and
+ * sampled by the client's `tracesSampleRate`/`tracesSampler` and the incoming sampling decision.
+ *
+ * A handler's error is captured with the call's tags and the trace link, once: for a command,
+ * query or invocation at once; for a consumer only at its last attempt (when the event goes to the
+ * dead events), never while it will retry. The payload goes with it only as the redaction hook lets it.
+ */
+export class SentryTracingAgent implements TracingAgent {
+  constructor(private readonly options: SentryTracingOptions = {}) {}
+
+  track(call: HandlerCall, next: HandlerNext): Promise<unknown> {
+    const client = this.options.client ?? Sentry.getClient();
+    if (client === undefined) return next();
+    const sentryTrace = call.metadata.get(SentryKeys.sentryTrace)?.trim();
+    if (sentryTrace !== undefined && SENTRY_TRACE.test(sentryTrace)) {
+      const baggage = call.metadata.get(SentryKeys.baggage);
+      return this.inClient(client, () =>
+        Sentry.continueTrace({ sentryTrace, baggage }, () => this.span(call, next)),
+      );
+    }
+    if (call.consumerId === undefined && Sentry.getActiveSpan() !== undefined) {
+      return this.inClient(client, () => this.span(call, next));
+    }
+    if (call.tracked) return this.inClient(client, () => Sentry.startNewTrace(() => this.span(call, next)));
+    // Not traced, but its final failure is still reported (without a span to link).
+    return next().catch((error: unknown) => {
+      if (isFinalFailure(call, error)) this.inClient(client, () => this.capture(call, error));
+      throw error;
+    });
+  }
+
+  activeTraceContext(): Readonly<Record<string, string>> | undefined {
+    const span = Sentry.getActiveSpan();
+    return span === undefined ? undefined : traceKeys(span);
+  }
+
+  private inClient<T>(client: Sentry.NodeClient, work: () => T): T {
+    if (Sentry.getClient() === client) return work();
+    return Sentry.withScope((scope) => {
+      scope.setClient(client);
+      return work();
+    });
+  }
+
+  private span(call: HandlerCall, next: HandlerNext): Promise<unknown> {
+    const options = {
+      name: spanName(call),
+      op: spanOp(call),
+      attributes: spanAttributes(call, this.options.redact),
+    };
+    return Sentry.startSpan(options, async (span) => {
+      try {
+        return await next(traceKeys(span));
+      } catch (error) {
+        span.setStatus({ code: 2, message: 'internal_error' });
+        if (isFinalFailure(call, error)) this.capture(call, error);
+        throw error;
+      }
+    });
+  }
+
+  private capture(call: HandlerCall, error: unknown): void {
+    // Sentry marks what it captured: the caller's failing span does not report the same error again.
+    Sentry.withScope((scope) => {
+      const attributes = spanAttributes(call);
+      const tags: Record<string, string> = {};
+      for (const [key, value] of Object.entries(attributes)) {
+        if (key !== SpanAttributes.payload) tags[key] = String(value);
+      }
+      scope.setTags(tags);
+      const payload = redactedPayload(call, this.options.redact);
+      scope.setContext('evento', { span: spanName(call), ...(payload === undefined ? {} : { payload }) });
+      Sentry.captureException(error);
+    });
+  }
+}
+
+/** The `sentry-trace` and `baggage` keys that continue `span`'s trace. */
+function traceKeys(span: Sentry.Span): Record<string, string> {
+  const data = Sentry.getTraceData({ span });
+  const keys: Record<string, string> = {};
+  if (data['sentry-trace'] !== undefined) keys[SentryKeys.sentryTrace] = data['sentry-trace'];
+  if (data.baggage !== undefined) keys[SentryKeys.baggage] = data.baggage;
+  if (data.traceparent !== undefined) keys.traceparent = data.traceparent;
+  return keys;
+}

@@ -1,0 +1,293 @@
+/**
+ * The Sentry agent against a local HTTP server on 127.0.0.1 acting as the Sentry host: the DSN
+ * points at it, and the tests decode the envelopes the SDK posts after `flush`.
+ */
+import { createServer, type Server } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import * as Sentry from '@sentry/node';
+import { container } from 'tsyringe';
+import {
+  CommandHandler,
+  EventHandler,
+  EventoBundle,
+  Projector,
+  Service,
+  ServiceCommand,
+  Track,
+  type HandlerCall,
+} from '../../src';
+import { SentryTracingAgent } from '../../src/sentry';
+import { rejectionOf } from '../support/waiting';
+import { OrderApi, OrderMarkedShipped, PlaceOrder, startOrderFlow, UntrackedOrderApi } from './orderFlow';
+
+interface Item {
+  readonly type: string;
+  readonly payload: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+let server: Server;
+let port = 0;
+const bodies: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      bodies.push((req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8'));
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as { port: number }).port;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+/** Each envelope: a header line, then an item header line and a payload line per item. */
+function items(): Item[] {
+  const out: Item[] = [];
+  for (const body of bodies) {
+    const lines = body.split('\n').filter((l) => l !== '');
+    for (let i = 1; i + 1 < lines.length; i += 2) {
+      const header = JSON.parse(lines[i] as string) as { type: string };
+      out.push({ type: header.type, payload: JSON.parse(lines[i + 1] as string) as Record<string, any> }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    }
+  }
+  return out;
+}
+/** A span as Sentry 11 streams it (`span` items, v2), its attributes flattened to their values. */
+interface SentSpan {
+  readonly name: string;
+  readonly trace_id: string;
+  readonly span_id: string;
+  readonly parent_span_id?: string;
+  readonly is_segment: boolean;
+  readonly status: string;
+  readonly attributes: Record<string, unknown>;
+}
+
+/** The spans sent, as Sentry 11 streams them in `span` items. */
+function spans(): SentSpan[] {
+  const out: SentSpan[] = [];
+  for (const item of items()) {
+    if (item.type !== 'span') continue;
+    for (const raw of item.payload.items as (SentSpan & {
+      attributes: Record<string, { value: unknown }>;
+    })[]) {
+      const attributes = Object.fromEntries(Object.entries(raw.attributes).map(([k, v]) => [k, v.value]));
+      out.push({ ...raw, attributes });
+    }
+  }
+  return out;
+}
+/** Root spans of their process (Sentry's transactions): every evento handler span here. */
+const transactions = (): SentSpan[] => spans().filter((s) => s.is_segment);
+const errors = (): Item['payload'][] =>
+  items()
+    .filter((i) => i.type === 'event')
+    .map((i) => i.payload);
+const transaction = (name: string): SentSpan => {
+  const found = transactions().filter((t) => t.name === name);
+  expect(found.map((t) => t.name)).toEqual([name]);
+  return found[0] as SentSpan;
+};
+
+async function withSentry(options: Sentry.NodeOptions, test: () => Promise<void>): Promise<void> {
+  bodies.length = 0;
+  Sentry.init({
+    dsn: `http://public@127.0.0.1:${port}/1`,
+    defaultIntegrations: false,
+    tracesSampleRate: 1,
+    ...options,
+  });
+  try {
+    await test();
+  } finally {
+    await Sentry.flush(5_000);
+    await Sentry.close(5_000);
+  }
+}
+
+describe('SentryTracingAgent', () => {
+  it('sends the flow across two bundles as one trace, each transaction the child of the span that caused it', async () => {
+    await withSentry({}, async () => {
+      const flow = await startOrderFlow(new SentryTracingAgent());
+      await flow.orders.getInvoker(OrderApi).place('o1');
+      await flow.untilIdle();
+      await flow.stop();
+    });
+    const chain = [
+      'OrderApi.place()',
+      'Order.place(PlaceOrder)',
+      'ShippingSaga.onPlaced(OrderPlaced)',
+      'Order.markShipped(MarkShipped)',
+      'OrderBoard.onMarkedShipped(OrderMarkedShipped)',
+    ].map(transaction);
+    expect(transactions()).toHaveLength(5);
+    const traceId = chain[0]?.trace_id as string;
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(chain.map((t) => t.trace_id)).toEqual(chain.map(() => traceId));
+    expect(chain[0]?.parent_span_id).toBeUndefined();
+    for (let i = 1; i < chain.length; i++) {
+      expect(chain[i]?.parent_span_id).toBe(chain[i - 1]?.span_id);
+    }
+    expect(chain[2]?.attributes['sentry.op']).toBe('evento.event');
+    expect(chain[2]?.attributes).toMatchObject({
+      'evento.bundle': 'shipping',
+      'evento.component': 'ShippingSaga',
+      'evento.payload.name': 'OrderPlaced',
+      'evento.aggregate.id': 'o1',
+      'evento.attempt': 1,
+      'evento.replay': false,
+    });
+    expect(chain[1]?.attributes['sentry.op']).toBe('evento.command');
+    expect(chain[0]?.attributes['sentry.op']).toBe('evento.invocation');
+    expect(bodies.join('\n')).not.toContain('4111');
+  });
+
+  it('reports a handler error once, as an error event with its tags and linked to the trace', async () => {
+    await withSentry({}, async () => {
+      const flow = await startOrderFlow(new SentryTracingAgent());
+      await rejectionOf(flow.orders.getInvoker(OrderApi).place('refused-1'));
+      await flow.stop();
+    });
+    const place = transaction('Order.place(PlaceOrder)');
+    expect(place.status).toBe('error');
+    expect(errors()).toHaveLength(1);
+    const error = errors()[0] as Item['payload'];
+    expect(error.exception.values[0]).toMatchObject({
+      type: 'OrderRefusedError',
+      value: 'order refused-1 is refused',
+    });
+    expect(error.tags).toMatchObject({
+      'evento.bundle': 'orders',
+      'evento.component': 'Order',
+      'evento.handler': 'place',
+      'evento.payload.name': 'PlaceOrder',
+      'evento.aggregate.id': 'refused-1',
+    });
+    expect(error.contexts.trace.trace_id).toBe(place.trace_id);
+    expect(error.contexts.trace.span_id).toBe(place.span_id);
+    expect(bodies.join('\n')).not.toContain('4111');
+  });
+
+  it('sends no transaction without @Track and without an incoming trace', async () => {
+    await withSentry({}, async () => {
+      const flow = await startOrderFlow(new SentryTracingAgent());
+      await flow.orders.getInvoker(UntrackedOrderApi).place('o1');
+      await flow.orders.commandGateway.send(new PlaceOrder('o2'));
+      await flow.untilIdle();
+      expect(await flow.store.readAggregate('o2')).toHaveLength(2);
+      await flow.stop();
+    });
+    expect(transactions()).toEqual([]);
+  });
+
+  it('ignores a malformed sentry-trace: a new trace starts under @Track, none without, and the handler runs', async () => {
+    class Ping extends ServiceCommand {}
+    class Pong extends ServiceCommand {}
+    const pinged: string[] = [];
+    @Service()
+    class Pinger {
+      @Track()
+      @CommandHandler()
+      ping(_command: Ping): void {
+        pinged.push('ping');
+      }
+
+      @CommandHandler()
+      pong(_command: Pong): void {
+        pinged.push('pong');
+      }
+    }
+    await withSentry({}, async () => {
+      const bundle = await EventoBundle.builder()
+        .setBundleId('pinger')
+        .setComponents([Pinger])
+        .setContainer(container.createChildContainer())
+        .setTracingAgent(new SentryTracingAgent())
+        .start();
+      await bundle.commandGateway.send(new Ping(), { 'sentry-trace': 'not-a-trace-0123456789abcdef-1' });
+      await bundle.commandGateway.send(new Ping(), {
+        'sentry-trace': `${'a'.repeat(32)}-${'b'.repeat(15)}-1`,
+      });
+      // Not under @Track: a malformed header does not start a trace either.
+      await bundle.commandGateway.send(new Pong(), { 'sentry-trace': 'not-a-trace-0123456789abcdef-1' });
+      await bundle.stop();
+    });
+    expect(pinged).toEqual(['ping', 'ping', 'pong']);
+    const sent = transactions();
+    expect(sent.map((t) => t.name)).toEqual(['Pinger.ping(Ping)', 'Pinger.ping(Ping)']);
+    for (const t of sent) {
+      expect(t.parent_span_id).toBeUndefined();
+      expect(t.trace_id).not.toBe('a'.repeat(32));
+    }
+  });
+
+  it('lets out of a payload only what the redaction hook returns', async () => {
+    const redact = (call: HandlerCall): unknown =>
+      call.payload instanceof PlaceOrder ? { orderId: call.payload.orderId } : undefined;
+    await withSentry({}, async () => {
+      const flow = await startOrderFlow(new SentryTracingAgent({ redact }));
+      await flow.orders.getInvoker(OrderApi).place('o1');
+      await rejectionOf(flow.orders.getInvoker(OrderApi).place('refused-2'));
+      await flow.untilIdle();
+      await flow.stop();
+    });
+    const places = transactions().filter((t) => t.name === 'Order.place(PlaceOrder)');
+    expect(places.map((t) => t.attributes['evento.payload'])).toEqual([
+      '{"orderId":"o1"}',
+      '{"orderId":"refused-2"}',
+    ]);
+    expect(errors()[0]?.contexts.evento.payload).toBe('{"orderId":"refused-2"}');
+    expect(bodies.join('\n')).not.toContain('4111');
+  });
+
+  it('reports a consumer’s failure only at its last attempt, not while it retries', async () => {
+    class BoardDownError extends Error {}
+    let attempts = 0;
+    @Projector()
+    class FailingBoard {
+      @EventHandler({ retry: 2, retryDelay: 1 })
+      onMarkedShipped(_event: OrderMarkedShipped): void {
+        attempts++;
+        throw new BoardDownError(`board down (attempt ${attempts})`);
+      }
+    }
+    await withSentry({}, async () => {
+      const flow = await startOrderFlow(new SentryTracingAgent());
+      const failing = await EventoBundle.builder()
+        .setBundleId('failing')
+        .setComponents([FailingBoard])
+        .setEventStore(flow.store)
+        .setContainer(container.createChildContainer())
+        .setTracingAgent(new SentryTracingAgent())
+        .onError(() => undefined)
+        .start();
+      await flow.orders.getInvoker(OrderApi).place('o1');
+      await flow.untilIdle();
+      await failing.untilIdle();
+      await failing.stop();
+      await flow.stop();
+    });
+    expect(attempts).toBe(3);
+    expect(errors().map((e) => e.exception.values[0].value as string)).toEqual(['board down (attempt 3)']);
+    expect(errors()[0]?.tags).toMatchObject({ 'evento.component': 'FailingBoard', 'evento.attempt': '3' });
+    expect(
+      transactions().filter((t) => t.name === 'FailingBoard.onMarkedShipped(OrderMarkedShipped)'),
+    ).toHaveLength(3);
+  });
+
+  it('respects the client’s sampling: at rate 0 no transaction, errors still reported', async () => {
+    await withSentry({ tracesSampleRate: 0 }, async () => {
+      const flow = await startOrderFlow(new SentryTracingAgent());
+      await flow.orders.getInvoker(OrderApi).place('o1');
+      await rejectionOf(flow.orders.getInvoker(OrderApi).place('refused-3'));
+      await flow.untilIdle();
+      await flow.stop();
+    });
+    expect(transactions()).toEqual([]);
+    expect(errors()).toHaveLength(1);
+  });
+});
