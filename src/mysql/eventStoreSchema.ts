@@ -60,7 +60,9 @@ export const EVENT_STORE_MIGRATIONS: MigrationSet = {
             `ALTER TABLE ${events} ADD COLUMN event_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NULL`,
           ),
           `UPDATE ${events} SET event_id = ${uuidV7Of('created_at')} WHERE event_id IS NULL`,
-          `ALTER TABLE ${events} MODIFY event_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL`,
+          // The framework writes v7 ids; the default serves rows written by anything else (an older
+          // release during a rolling upgrade, a hand-made insert), so they are never refused.
+          `ALTER TABLE ${events} MODIFY event_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL DEFAULT (UUID())`,
           ...ddlUnless(
             indexExists(`${prefix}events`, 'event_id_unique'),
             `ALTER TABLE ${events} ADD UNIQUE KEY event_id_unique (event_id)`,
