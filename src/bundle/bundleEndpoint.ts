@@ -49,18 +49,28 @@ export class BundleEndpoint implements BusEndpoint {
     return new Promise((resolve) => this.drained.push(resolve));
   }
 
-  async handleCommand(message: CommandMessage): Promise<unknown> {
+  handleCommand(message: CommandMessage): Promise<unknown> {
     const type = message.payload.constructor;
     const handler = this.registry.commandHandler(type);
     const runtime = this.commandRuntimes.get(handler?.component.type ?? type);
     if (handler === undefined || runtime === undefined)
-      throw noHandler(this.bundleId, 'command', message.payloadName);
+      return Promise.reject(noHandler(this.bundleId, 'command', message.payloadName));
     this.running++;
-    try {
-      return await runtime.handle(message, handler);
-    } finally {
-      if (--this.running === 0) for (const resolve of this.drained.splice(0)) resolve();
-    }
+    // One `then` rather than an async function's extra promises: every command passes here.
+    return runtime.handle(message, handler).then(
+      (result) => {
+        this.commandDone();
+        return result;
+      },
+      (error: unknown) => {
+        this.commandDone();
+        throw error;
+      },
+    );
+  }
+
+  private commandDone(): void {
+    if (--this.running === 0) for (const resolve of this.drained.splice(0)) resolve();
   }
 
   async handleQuery(message: QueryMessage): Promise<QueryResponse<unknown>> {
