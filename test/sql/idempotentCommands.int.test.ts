@@ -9,6 +9,8 @@ import { AccountAggregate, Deposit, Deposited, OpenAccount } from '../domain/ban
 import { describeWithService } from '../support/services';
 import { rejectionOf } from '../support/waiting';
 import { databases, openStores, type SqlDatabase, type Stores } from './databases';
+import { Ledger } from './ledger';
+import { WorkerBuild, WorkerProcess, type WorkerConfig } from './workerProcess';
 
 const ROUNDS = 20;
 
@@ -87,4 +89,70 @@ for (const target of databases) {
       expect(await eventStore().readAggregate('acc-2')).toHaveLength(2);
     });
   });
+}
+
+/** Transpiled once for both databases, on first use. */
+let build: WorkerBuild | undefined;
+const workerBuild = (): WorkerBuild => (build ??= WorkerBuild.compile());
+afterAll(() => build?.dispose());
+
+for (const target of databases) {
+  describeWithService(target.service, target.url)(
+    `idempotent commands across processes on ${target.service}`,
+    () => {
+      let db: SqlDatabase;
+      let stores: Stores;
+
+      beforeAll(async () => {
+        db = await target.create();
+        stores = await openStores(db.place);
+        for (const statement of Ledger.on(db).ddl()) await db.query(statement);
+      });
+
+      afterAll(async () => {
+        await stores?.close();
+        await db?.drop();
+      });
+
+      it('two processes delivering the same commands at once execute each exactly once', async () => {
+        const DEPOSITS = 30;
+        const config = (instanceId: string): WorkerConfig => ({
+          place: db.place,
+          bundleId: 'bank',
+          instanceId,
+          leaseTtlMs: 3000,
+          projectors: [],
+          delayMs: 0,
+          reportApplied: false,
+        });
+        const opener = await EventoBundle.builder()
+          .setBundleId('opener')
+          .setComponents([AccountAggregate])
+          .setEventStore(stores.eventStore)
+          .setConsumerStateStore(stores.stateStore)
+          .start();
+        const workers = [
+          WorkerProcess.start(workerBuild(), config('one')),
+          WorkerProcess.start(workerBuild(), config('two')),
+        ];
+        try {
+          await opener.commandGateway.send(new OpenAccount('twice', 't'));
+          await Promise.all(workers.map((w) => w.ready()));
+          // Both processes send deposit k under key `redelivered-k`, as a transport delivering twice would.
+          await Promise.all(workers.map((w) => w.deposit('twice', DEPOSITS, 3, 60_000, 'redelivered')));
+          const events = await stores.eventStore.readAggregate('twice');
+          expect(events.map((e) => e.eventName)).toEqual([
+            'AccountOpened',
+            ...Array(DEPOSITS).fill('Deposited'),
+          ]);
+          expect(events.map((e) => e.aggregateVersion)).toEqual(
+            Array.from({ length: DEPOSITS + 1 }, (_, i) => i + 1),
+          );
+        } finally {
+          await Promise.all(workers.map((w) => w.stop().catch(() => undefined)));
+          await opener.stop();
+        }
+      }, 120_000);
+    },
+  );
 }

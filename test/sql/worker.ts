@@ -59,12 +59,14 @@ async function main(): Promise<void> {
         if (request.type === 'report') {
           send({ type: 'report', id: request.id, consumers: await bundle.consumers() });
         } else if (request.type === 'deposit') {
-          let left = request.count;
+          let next = 0;
+          const { keyPrefix } = request;
           await Promise.all(
             Array.from({ length: request.concurrency }, async () => {
-              while (left > 0) {
-                left--;
-                await bundle.commandGateway.send(new Deposit(request.accountId, 1));
+              while (next < request.count) {
+                const k = next++;
+                const options = keyPrefix === undefined ? {} : { idempotencyKey: `${keyPrefix}-${k}` };
+                await bundle.commandGateway.send(new Deposit(request.accountId, 1), undefined, options);
               }
             }),
           );

@@ -40,6 +40,8 @@ export type WorkerRequest =
       readonly accountId: string;
       readonly count: number;
       readonly concurrency: number;
+      /** Deposit k (from 0) carries the idempotency key `${keyPrefix}-${k}`; default its message id. */
+      readonly keyPrefix?: string | undefined;
     };
 
 /** What a worker tells its parent. */
@@ -220,8 +222,12 @@ export class WorkerProcess {
     count: number,
     concurrency: number,
     timeoutMs = 60_000,
+    keyPrefix?: string,
   ): Promise<Readonly<Record<string, number>>> {
-    const reply = await this.request({ type: 'deposit', accountId, count, concurrency }, timeoutMs);
+    const reply = await this.request(
+      { type: 'deposit', accountId, count, concurrency, keyPrefix },
+      timeoutMs,
+    );
     return reply.type === 'deposited' ? reply.conflictRetries : {};
   }
 
