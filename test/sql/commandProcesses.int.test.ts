@@ -8,8 +8,9 @@
 import { EventoBundle } from '../../src';
 import { AccountAggregate, OpenAccount } from '../domain/bank';
 import { describeWithService } from '../support/services';
-import { databases, openStores, type SqlDatabase, type Stores } from './databases';
-import { diffLedger, Ledger, ledgerEvents, NO_DIFFERENCES } from './ledger';
+import { databases, type SqlDatabase, type Stores } from './databases';
+import { diffLedger, ledgerEvents, NO_DIFFERENCES } from './ledger';
+import { ledgerDatabase } from './scopes';
 import { WorkerBuild, WorkerProcess, type WorkerConfig } from './workerProcess';
 
 const WRITERS = 3;
@@ -27,17 +28,8 @@ for (const target of databases) {
     () => {
       let db: SqlDatabase;
       let stores: Stores;
-
-      beforeAll(async () => {
-        db = await target.create();
-        stores = await openStores(db.place);
-        for (const statement of Ledger.on(db).ddl()) await db.query(statement);
-      });
-
-      afterAll(async () => {
-        await stores?.close();
-        await db?.drop();
-      });
+      const suite = ledgerDatabase(target);
+      beforeAll(() => ({ db, stores } = suite()));
 
       it(`${WRITERS} processes commanding one aggregate give versions 1..N; a live projector process applies every event once, in order`, async () => {
         const config = (instanceId: string, projectors: string[]): WorkerConfig => ({

@@ -8,8 +8,9 @@
 import { randomInt } from 'node:crypto';
 import { consumerId, type ConsumerReport } from '../../src';
 import { describeWithService } from '../support/services';
-import { databases, openStores, type SqlDatabase, type Stores } from './databases';
-import { appendAccounts, diffLedger, Ledger, ledgerEvents, NO_DIFFERENCES } from './ledger';
+import { databases, type SqlDatabase, type Stores } from './databases';
+import { appendAccounts, diffLedger, ledgerEvents, NO_DIFFERENCES } from './ledger';
+import { ledgerDatabase } from './scopes';
 import { WorkerBuild, WorkerProcess, type WorkerConfig } from './workerProcess';
 
 const KILLS = 12;
@@ -27,17 +28,8 @@ for (const target of databases) {
   describeWithService(target.service, target.url)(`exactly-once projections on ${target.service}`, () => {
     let db: SqlDatabase;
     let stores: Stores;
-
-    beforeAll(async () => {
-      db = await target.create();
-      stores = await openStores(db.place);
-      for (const statement of Ledger.on(db).ddl()) await db.query(statement);
-    });
-
-    afterAll(async () => {
-      await stores?.close();
-      await db?.drop();
-    });
+    const suite = ledgerDatabase(target);
+    beforeAll(() => ({ db, stores } = suite()));
 
     it(`a projector SIGKILLed mid-batch ${KILLS} times and restarted leaves a read model equal to the events`, async () => {
       let head = 0;

@@ -9,7 +9,7 @@ import { AccountAggregate, Deposit, Deposited, OpenAccount } from '../domain/ban
 import { describeWithService } from '../support/services';
 import { rejectionOf } from '../support/waiting';
 import { databases, openStores, type SqlDatabase, type Stores } from './databases';
-import { Ledger } from './ledger';
+import { ledgerDatabase } from './scopes';
 import { WorkerBuild, WorkerProcess, type WorkerConfig } from './workerProcess';
 
 const ROUNDS = 20;
@@ -102,17 +102,8 @@ for (const target of databases) {
     () => {
       let db: SqlDatabase;
       let stores: Stores;
-
-      beforeAll(async () => {
-        db = await target.create();
-        stores = await openStores(db.place);
-        for (const statement of Ledger.on(db).ddl()) await db.query(statement);
-      });
-
-      afterAll(async () => {
-        await stores?.close();
-        await db?.drop();
-      });
+      const suite = ledgerDatabase(target);
+      beforeAll(() => ({ db, stores } = suite()));
 
       it('two processes delivering the same commands at once execute each exactly once', async () => {
         const DEPOSITS = 30;

@@ -51,3 +51,29 @@ export function ledgerScopes(
     return { scoped, stores, ledger };
   };
 }
+
+/**
+ * Creates `target`'s database before the suite, with its stores and the ledger's tables, and
+ * closes and drops them after; returns the function a test reads them with.
+ */
+export function ledgerDatabase(target: DatabaseTarget): () => { db: SqlDatabase; stores: Stores } {
+  let db: SqlDatabase | undefined;
+  let stores: Stores | undefined;
+
+  beforeAll(async () => {
+    db = await target.create();
+    stores = await openStores(db.place);
+    for (const statement of Ledger.on(db).ddl()) await db.query(statement);
+  });
+
+  afterAll(async () => {
+    await stores?.close();
+    await db?.drop();
+  });
+
+  return () => {
+    if (db === undefined || stores === undefined)
+      throw new Error(`the ${target.service} database of this suite was not created`);
+    return { db, stores };
+  };
+}

@@ -7,8 +7,9 @@
 import { consumerId, type ConsumerReport } from '../../src';
 import { describeWithService } from '../support/services';
 import { eventually, sleep } from '../support/waiting';
-import { databases, openStores, type SqlDatabase, type Stores } from './databases';
-import { appendAccounts, diffLedger, Ledger, ledgerEvents, ledgerRows } from './ledger';
+import { databases, type SqlDatabase, type Stores } from './databases';
+import { appendAccounts, diffLedger, ledgerEvents, ledgerRows } from './ledger';
+import { ledgerDatabase } from './scopes';
 import { WorkerBuild, WorkerProcess, type WorkerConfig } from './workerProcess';
 
 const LEASE_TTL_MS = 1000;
@@ -37,17 +38,8 @@ for (const target of databases) {
   describeWithService(target.service, target.url)(`two bundle processes on ${target.service}`, () => {
     let db: SqlDatabase;
     let stores: Stores;
-
-    beforeAll(async () => {
-      db = await target.create();
-      stores = await openStores(db.place);
-      for (const statement of Ledger.on(db).ddl()) await db.query(statement);
-    });
-
-    afterAll(async () => {
-      await stores?.close();
-      await db?.drop();
-    });
+    const suite = ledgerDatabase(target);
+    beforeAll(() => ({ db, stores } = suite()));
 
     it('each consumer runs in one of them; SIGKILL hands it to the other after the lease expires, at the committed offset', async () => {
       await appendAccounts(stores.eventStore, 20, 24);
