@@ -109,7 +109,13 @@ export { isTransient } from './consumers/failures';
 export type { ConsumerReport, DeadEventView } from './consumers/consumerSupervisor';
 
 // Ports and their in-memory implementations
-export type { MessageBus, BusEndpoint, BusRequestOptions } from './bus/messageBus';
+export type {
+  MessageBus,
+  BusEndpoint,
+  BusRequestOptions,
+  ClusterBundle,
+  ClusterInstance,
+} from './bus/messageBus';
 export { InProcessMessageBus, type InProcessMessageBusOptions } from './bus/inProcessMessageBus';
 
 // The wire format: messages and errors as bytes, for buses between processes

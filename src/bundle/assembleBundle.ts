@@ -39,6 +39,8 @@ import { scanPackage } from './scanPackage';
 export interface BundleParts {
   readonly bundleId: string;
   readonly instanceId: string;
+  /** How long `stop()` waits for requests in flight here, in ms. */
+  readonly stopTimeoutMs: number;
   readonly registry: ComponentRegistry;
   readonly eventStore: EventStore;
   readonly consumerStateStore: ConsumerStateStore;
@@ -155,7 +157,15 @@ export async function assembleBundle(config: BundleConfig): Promise<BundleParts>
   }
 
   // 5. The metrics, if any, and the bundle's commands and queries, offered on the bus.
-  const endpoint = new BundleEndpoint(bundleId, instanceId, registry, commandRuntimes, queryRuntimes, wire);
+  const endpoint = new BundleEndpoint(
+    bundleId,
+    instanceId,
+    registry,
+    commandRuntimes,
+    queryRuntimes,
+    wire,
+    config.bundleVersion,
+  );
   const metrics = config.metrics?.attach({
     bundleId,
     instanceId,
@@ -175,6 +185,7 @@ export async function assembleBundle(config: BundleConfig): Promise<BundleParts>
   return {
     bundleId,
     instanceId,
+    stopTimeoutMs: config.stopTimeoutMs,
     registry,
     eventStore,
     consumerStateStore,

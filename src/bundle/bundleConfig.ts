@@ -13,6 +13,8 @@ import type { EventStore } from '../stores/eventStore';
 export interface BundleConfig {
   bundleId: string;
   instanceId: string | undefined;
+  bundleVersion: string | undefined;
+  stopTimeoutMs: number;
   components: unknown[];
   basePackages: string[];
   payloads: Class[];

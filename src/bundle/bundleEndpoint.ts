@@ -20,6 +20,7 @@ export class BundleEndpoint implements BusEndpoint {
   private running = 0;
   private answering = 0;
   private drained: (() => void)[] = [];
+  private quiet: (() => void)[] = [];
 
   constructor(
     readonly bundleId: string,
@@ -28,6 +29,7 @@ export class BundleEndpoint implements BusEndpoint {
     private readonly commandRuntimes: ReadonlyMap<Function, CommandRuntime>,
     private readonly queryRuntimes: ReadonlyMap<Function, ProjectionRuntime>,
     readonly wire: WireContext,
+    readonly bundleVersion: string | undefined,
   ) {
     this.commandNames = registry.commandNames();
     this.queryNames = registry.queryNames();
@@ -47,6 +49,12 @@ export class BundleEndpoint implements BusEndpoint {
   untilNoCommandInFlight(): Promise<void> {
     if (this.running === 0) return Promise.resolve();
     return new Promise((resolve) => this.drained.push(resolve));
+  }
+
+  /** Resolves once no command and no query is being handled here. */
+  untilQuiet(): Promise<void> {
+    if (this.running === 0 && this.answering === 0) return Promise.resolve();
+    return new Promise((resolve) => this.quiet.push(resolve));
   }
 
   handleCommand(message: CommandMessage): Promise<unknown> {
@@ -71,6 +79,11 @@ export class BundleEndpoint implements BusEndpoint {
 
   private commandDone(): void {
     if (--this.running === 0) for (const resolve of this.drained.splice(0)) resolve();
+    this.checkQuiet();
+  }
+
+  private checkQuiet(): void {
+    if (this.running === 0 && this.answering === 0) for (const resolve of this.quiet.splice(0)) resolve();
   }
 
   async handleQuery(message: QueryMessage): Promise<QueryResponse<unknown>> {
@@ -84,6 +97,7 @@ export class BundleEndpoint implements BusEndpoint {
       return await runtime.handle(message, handler);
     } finally {
       this.answering--;
+      this.checkQuiet();
     }
   }
 }

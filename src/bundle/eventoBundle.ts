@@ -1,4 +1,6 @@
 import { BundleStateError, ConfigurationError, InvalidArgumentError, TimeoutError } from '../errors';
+import { clusterOf } from '../bus/cluster';
+import type { ClusterBundle } from '../bus/messageBus';
 import type { CommandGateway } from '../gateway/commandGateway';
 import type { QueryGateway } from '../gateway/queryGateway';
 import type { ConcreteClass } from '../internal/types';
@@ -204,13 +206,44 @@ export class EventoBundle {
   }
 
   /**
-   * Stops taking commands and queries, lets consumers finish the event in hand and commit, and
-   * releases their leases. Stores passed to the builder stay open: close them yourself.
+   * The live bundle instances the message bus knows, grouped by bundle: this one and, over a bus
+   * between processes (`KafkaMessageBus`), those other processes announced. A bus that cannot tell
+   * lists this instance only.
+   */
+  cluster(): ClusterBundle[] {
+    const { bus, endpoint } = this.parts;
+    if (bus.cluster !== undefined) return bus.cluster();
+    if (this.stopped) return [];
+    return clusterOf([
+      {
+        bundleId: endpoint.bundleId,
+        bundleVersion: endpoint.bundleVersion,
+        instanceId: endpoint.instanceId,
+        commandNames: endpoint.commandNames,
+        queryNames: endpoint.queryNames,
+        local: true,
+        lastSeen: new Date(),
+      },
+    ]);
+  }
+
+  /**
+   * Stops taking commands and queries, waits (up to `setStopTimeout`, default 10 s) for those
+   * being handled here so that their answers go out, lets consumers finish the event in hand and
+   * commit, and releases their leases. Stores and the message bus passed to the builder stay open:
+   * close them yourself, after the bundles using them stopped.
    */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await this.parts.bus.unbind(this.parts.endpoint);
+    const { bus, endpoint, stopTimeoutMs } = this.parts;
+    await bus.unbind(endpoint);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      endpoint.untilQuiet(),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, stopTimeoutMs))),
+    ]);
+    clearTimeout(timer);
     await this.parts.supervisor.stop();
     this.parts.metrics?.detach();
   }

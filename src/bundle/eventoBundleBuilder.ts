@@ -27,6 +27,8 @@ export class EventoBundleBuilder {
   private readonly config: BundleConfig = {
     bundleId: '',
     instanceId: undefined,
+    bundleVersion: undefined,
+    stopTimeoutMs: 10_000,
     components: [],
     basePackages: [],
     payloads: [],
@@ -169,6 +171,25 @@ export class EventoBundleBuilder {
    */
   setDefaultTimeout(timeoutMs: number): this {
     this.config.defaultTimeoutMs = checkNumber('setDefaultTimeout', timeoutMs, 1);
+    return this;
+  }
+
+  /**
+   * The bundle's version (letters, digits, `.` and `-`, such as `1.4.2`): the message bus announces
+   * it with the bundle's instances, and `cluster()` lists it. Default none.
+   */
+  setBundleVersion(version: string): this {
+    this.config.bundleVersion = checkId('setBundleVersion', version);
+    return this;
+  }
+
+  /**
+   * How long `stop()` waits for the commands and queries being handled by this instance to end,
+   * in ms (default 10,000); their answers still go out on the bus. What is still running after it
+   * gets no answer from here: its caller's deadline ends the wait.
+   */
+  setStopTimeout(timeoutMs: number): this {
+    this.config.stopTimeoutMs = checkNumber('setStopTimeout', timeoutMs, 0);
     return this;
   }
 

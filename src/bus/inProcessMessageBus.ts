@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { ConfigurationError, DeliveryError, HandlerLostError, NoHandlerError, TimeoutError } from '../errors';
 import type { CommandMessage, QueryMessage } from '../messages/messages';
 import { PayloadRegistry } from '../messages/payloadRegistry';
 import type { QueryResponse } from '../messages/payloads';
 import { WireCodec, type WireContext } from '../wire/wireCodec';
-import type { BusEndpoint, BusRequestOptions, MessageBus } from './messageBus';
+import {
+  closedError,
+  closedWhileWaiting,
+  deadlineOf,
+  deadlinePassed,
+  noHandlerError,
+  ownershipConflict,
+} from './busErrors';
+import { clusterOf } from './cluster';
+import type { BusEndpoint, BusRequestOptions, ClusterBundle, MessageBus } from './messageBus';
 
 /** Settings of an InProcessMessageBus. */
 export interface InProcessMessageBusOptions {
@@ -37,6 +45,7 @@ export class InProcessMessageBus implements MessageBus {
   private readonly commands = new Map<string, BusEndpoint[]>();
   private readonly queries = new Map<string, BusEndpoint[]>();
   private readonly waiting = new Map<string, Waiting>();
+  private readonly bound = new Set<BusEndpoint>();
   private readonly codecs = new WeakMap<WireContext, WireCodec>();
   private readonly anonymous: WireContext = { payloads: new PayloadRegistry() };
   private readonly id = randomUUID();
@@ -59,9 +68,11 @@ export class InProcessMessageBus implements MessageBus {
     checkOwnership(this.queries, endpoint.queryNames, endpoint, 'query');
     for (const name of endpoint.commandNames) add(this.commands, name, endpoint);
     for (const name of endpoint.queryNames) add(this.queries, name, endpoint);
+    this.bound.add(endpoint);
   }
 
   async unbind(endpoint: BusEndpoint): Promise<void> {
+    this.bound.delete(endpoint);
     for (const routes of [this.commands, this.queries]) {
       for (const [name, endpoints] of routes) {
         const left = endpoints.filter((e) => e !== endpoint);
@@ -83,7 +94,22 @@ export class InProcessMessageBus implements MessageBus {
     >;
   }
 
+  cluster(): ClusterBundle[] {
+    return clusterOf(
+      [...this.bound].map((e) => ({
+        bundleId: e.bundleId,
+        bundleVersion: e.bundleVersion,
+        instanceId: e.instanceId,
+        commandNames: e.commandNames,
+        queryNames: e.queryNames,
+        local: true,
+        lastSeen: new Date(),
+      })),
+    );
+  }
+
   async close(): Promise<void> {
+    this.bound.clear();
     this.closed = true;
     this.commands.clear();
     this.queries.clear();
@@ -92,10 +118,7 @@ export class InProcessMessageBus implements MessageBus {
     for (const w of waiting) {
       w.settle({
         ok: false,
-        error: new HandlerLostError(
-          `${w.what} was delivered, but the bus was closed before its answer came; the outcome is unknown ` +
-            '(a command may have taken effect). Close the bus only after the requests sent on it ended.',
-        ),
+        error: closedWhileWaiting(w.what),
       });
     }
   }
@@ -200,45 +223,14 @@ export class InProcessMessageBus implements MessageBus {
     return codec;
   }
 
-  private pick(routes: Map<string, BusEndpoint[]>, name: string, what: string): BusEndpoint {
+  private pick(routes: Map<string, BusEndpoint[]>, name: string, what: 'command' | 'query'): BusEndpoint {
     const endpoints = routes.get(name);
     if (endpoints === undefined || endpoints.length === 0) {
-      throw new NoHandlerError(
-        `No handler for the ${what} '${name}': no started bundle on this bus handles it. ` +
-          `Add a component with a handler for ${name} to a bundle, and start that bundle before sending.`,
-        { context: { payloadName: name } },
-      );
+      throw noHandlerError(what, name, 'on this bus');
     }
     this.turn = (this.turn + 1) % 1_000_000;
     return endpoints[this.turn % endpoints.length] as BusEndpoint;
   }
-}
-
-function deadlineOf(options: BusRequestOptions | undefined): number | undefined {
-  if (options?.deadline !== undefined) return options.deadline;
-  const timeoutMs = options?.timeoutMs;
-  return timeoutMs !== undefined && Number.isFinite(timeoutMs) && timeoutMs > 0
-    ? Date.now() + timeoutMs
-    : undefined;
-}
-
-function deadlinePassed(
-  what: string,
-  deadline: number,
-  options: BusRequestOptions | undefined,
-): TimeoutError {
-  return new TimeoutError(
-    `${what} got no answer before its deadline (${new Date(deadline).toISOString()}, ${options?.timeoutMs ?? '?'} ms after sending); ` +
-      'the outcome is unknown: it may not have run, may have run, or may still complete. ' +
-      'Raise the timeout ({ timeoutMs }) or find what keeps the handler busy, and retry only what is safe to repeat.',
-    { context: { timeoutMs: options?.timeoutMs, deadline } },
-  );
-}
-
-function closedError(action: string): DeliveryError {
-  return new DeliveryError(
-    `Cannot ${action}: the message bus is closed, so it was not delivered. Send it on a running bus.`,
-  );
 }
 
 function add(routes: Map<string, BusEndpoint[]>, name: string, endpoint: BusEndpoint): void {
@@ -249,16 +241,12 @@ function checkOwnership(
   routes: Map<string, BusEndpoint[]>,
   names: readonly string[],
   endpoint: BusEndpoint,
-  what: string,
+  what: 'command' | 'query',
 ): void {
   for (const name of names) {
     const owner = routes.get(name)?.find((e) => e.bundleId !== endpoint.bundleId);
     if (owner !== undefined) {
-      throw new ConfigurationError(
-        `Bundle '${endpoint.bundleId}' handles the ${what} '${name}', which bundle '${owner.bundleId}' already handles on this bus; ` +
-          `a ${what} has one handler: remove one of them, or give the two bundles separate buses.`,
-        { context: { name, bundles: [owner.bundleId, endpoint.bundleId] } },
-      );
+      throw ownershipConflict(what, name, owner.bundleId, endpoint.bundleId, 'on this bus');
     }
   }
 }

@@ -8,6 +8,8 @@ export interface BusEndpoint {
   readonly bundleId: string;
   /** The bundle instance: a bus may share the load among several instances of one bundle. */
   readonly instanceId: string;
+  /** The bundle's version (`setBundleVersion`), shown in `cluster()`; undefined when not set. */
+  readonly bundleVersion?: string | undefined;
   /** Payload names of the commands it handles. */
   readonly commandNames: readonly string[];
   /** Payload names of the queries it answers. */
@@ -54,4 +56,35 @@ export interface MessageBus {
   sendQuery(message: QueryMessage, options: BusRequestOptions): Promise<QueryResponse<unknown>>;
   /** Releases connections: requests still waiting reject with HandlerLostError, later ones with DeliveryError. */
   close(): Promise<void>;
+  /**
+   * The bundle instances this bus knows to be live, grouped by bundle: those bound to it and, for a
+   * bus between processes, those other processes announced. Optional for a bus of your own.
+   */
+  cluster?(): ClusterBundle[];
+}
+
+/** A live instance of a bundle, as `MessageBus.cluster()` and `EventoBundle.cluster()` list it. */
+export interface ClusterInstance {
+  /** The bundle it is an instance of. */
+  readonly bundleId: string;
+  /** The bundle's version, when it set one. */
+  readonly bundleVersion: string | undefined;
+  /** The instance's id (`setInstanceId`, or a UUID per start). */
+  readonly instanceId: string;
+  /** The payload names of the commands it handles. */
+  readonly commandNames: readonly string[];
+  /** The payload names of the queries it answers. */
+  readonly queryNames: readonly string[];
+  /** True for an instance bound to this very bus (this process). */
+  readonly local: boolean;
+  /** When it was last heard from (now for a local instance). */
+  readonly lastSeen: Date;
+}
+
+/** A bundle and its live instances. */
+export interface ClusterBundle {
+  /** The bundle's id. */
+  readonly bundleId: string;
+  /** Its live instances, by instance id. */
+  readonly instances: readonly ClusterInstance[];
 }

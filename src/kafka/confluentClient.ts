@@ -138,6 +138,7 @@ export class ConfluentClient implements KafkaClient {
         ...(options.heartbeatIntervalMs === undefined
           ? {}
           : { heartbeatInterval: options.heartbeatIntervalMs }),
+        ...(options.maxWaitTimeMs === undefined ? {} : { maxWaitTimeInMs: options.maxWaitTimeMs }),
       },
       rebalance_cb: (error: unknown, assignment: { topic: string; partition: number }[]) => {
         if (errorCodeOf(error) !== ASSIGN_PARTITIONS) return;

@@ -21,3 +21,5 @@ export type {
 export { KafkajsClient } from './kafkajsClient';
 export { ConfluentClient, type ConfluentKafkaJS } from './confluentClient';
 export { TOPIC_NAME_RULE } from './arguments';
+export { KafkaMessageBus } from './kafkaMessageBus';
+export type { KafkaMessageBusOptions } from './kafkaBusOptions';

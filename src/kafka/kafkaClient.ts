@@ -56,6 +56,12 @@ export interface KafkaConsumerOptions {
   /** How often the member heartbeats (ms); well under `sessionTimeoutMs`. */
   heartbeatIntervalMs?: number;
   /**
+   * How long the broker may hold a fetch that finds no new message, in ms (the client's default
+   * otherwise, 5,000 for kafkajs). A new message ends the wait at once either way; a shorter wait
+   * lets `disconnect` return sooner, for a few more idle fetches.
+   */
+  maxWaitTimeMs?: number;
+  /**
    * How many partitions are handled at once (default 1). Messages of one partition are always
    * handled one at a time, in order.
    */

@@ -58,6 +58,7 @@ export class KafkajsClient implements KafkaClient {
       ...(options.heartbeatIntervalMs === undefined
         ? {}
         : { heartbeatInterval: options.heartbeatIntervalMs }),
+      ...(options.maxWaitTimeMs === undefined ? {} : { maxWaitTimeInMs: options.maxWaitTimeMs }),
     });
     return new KafkajsConsumer(consumer, options);
   }

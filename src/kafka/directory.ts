@@ -1,0 +1,98 @@
+import type { ClusterInstance } from '../bus/messageBus';
+import type { Announcement } from './announcement';
+
+interface Entry {
+  readonly announcement: Announcement;
+  /** When it was last heard from, in ms since the epoch. */
+  lastSeen: number;
+}
+
+/**
+ * The bundle instances a bus knows of, from the discovery topic: who handles which command and
+ * query names, and who has gone quiet for longer than the instance timeout (dropped).
+ */
+export class Directory {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly instanceTimeoutMs: number,
+    private readonly localBusId: string,
+  ) {}
+
+  announce(announcement: Announcement, seenAt: number): void {
+    const entry = this.entries.get(announcement.instanceId);
+    if (entry !== undefined && entry.announcement.busId === announcement.busId)
+      entry.lastSeen = Math.max(entry.lastSeen, seenAt);
+    else this.entries.set(announcement.instanceId, { announcement, lastSeen: seenAt });
+  }
+
+  withdraw(instanceId: string): void {
+    this.entries.delete(instanceId);
+  }
+
+  /** The bundle handling `name` with a live instance, if any. */
+  owner(kind: 'command' | 'query', name: string, now: number): string | undefined {
+    for (const entry of this.entries.values()) {
+      if (!this.live(entry, now)) continue;
+      const names = kind === 'command' ? entry.announcement.commandNames : entry.announcement.queryNames;
+      if (names.includes(name)) return entry.announcement.bundleId;
+    }
+    return undefined;
+  }
+
+  /** A live instance of another bundle than `bundleId` claiming one of `names`, with the name. */
+  claimant(
+    kind: 'command' | 'query',
+    names: readonly string[],
+    bundleId: string,
+    now: number,
+  ): { bundleId: string; name: string } | undefined {
+    for (const entry of this.entries.values()) {
+      const a = entry.announcement;
+      if (a.bundleId === bundleId || !this.live(entry, now)) continue;
+      const claimed = kind === 'command' ? a.commandNames : a.queryNames;
+      const name = names.find((n) => claimed.includes(n));
+      if (name !== undefined) return { bundleId: a.bundleId, name };
+    }
+    return undefined;
+  }
+
+  /** Removes the instances not heard from within the timeout, and returns them. */
+  dropExpired(now: number): Announcement[] {
+    const dropped: Announcement[] = [];
+    for (const [id, entry] of this.entries) {
+      if (!this.live(entry, now)) {
+        this.entries.delete(id);
+        dropped.push(entry.announcement);
+      }
+    }
+    return dropped;
+  }
+
+  /** Whether another live instance of `bundleId` than those on this bus is known. */
+  hasRemoteInstance(bundleId: string, now: number): boolean {
+    for (const entry of this.entries.values()) {
+      const a = entry.announcement;
+      if (a.bundleId === bundleId && a.busId !== this.localBusId && this.live(entry, now)) return true;
+    }
+    return false;
+  }
+
+  instances(now: number): ClusterInstance[] {
+    return [...this.entries.values()]
+      .filter((e) => this.live(e, now))
+      .map(({ announcement: a, lastSeen }) => ({
+        bundleId: a.bundleId,
+        bundleVersion: a.bundleVersion ?? undefined,
+        instanceId: a.instanceId,
+        commandNames: a.commandNames,
+        queryNames: a.queryNames,
+        local: a.busId === this.localBusId,
+        lastSeen: new Date(a.busId === this.localBusId ? now : lastSeen),
+      }));
+  }
+
+  private live(entry: Entry, now: number): boolean {
+    return entry.announcement.busId === this.localBusId || now - entry.lastSeen <= this.instanceTimeoutMs;
+  }
+}

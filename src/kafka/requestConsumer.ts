@@ -1,0 +1,248 @@
+import type { BusEndpoint } from '../bus/messageBus';
+import { HandlerLostError } from '../errors';
+import type { CommandMessage, QueryMessage } from '../messages/messages';
+import type { WireCodec, WireContext } from '../wire/wireCodec';
+import { BusHeaders } from './busHeaders';
+import type { BusTopics } from './busTopics';
+import { replyTopicOf } from './busTopics';
+import { FETCH_WAIT_MS, runUntilJoined } from './groupJoin';
+import type { CommitPosition, IncomingMessage, KafkaClient, KafkaConsumer } from './kafkaClient';
+import { KeyedQueue, PartitionProgress } from './partitionProgress';
+
+/** What a RequestConsumer needs from its bus. */
+export interface RequestConsumerDeps {
+  readonly client: KafkaClient;
+  readonly topics: BusTopics;
+  readonly bundleId: string;
+  readonly sessionTimeoutMs: number;
+  readonly maxInFlight: number;
+  readonly startTimeoutMs: number;
+  readonly codecFor: (context: WireContext) => WireCodec;
+  /** Sends an answer to a reply address. */
+  readonly reply: (address: string, bytes: Uint8Array) => Promise<void>;
+  readonly onError: (error: unknown) => void;
+}
+
+/** A request being handled here, so that closing the bus can still tell its caller. */
+interface Running {
+  readonly address: string;
+  readonly messageId: string;
+  readonly codec: WireCodec;
+}
+
+/**
+ * Reads one bundle's request topic as a member of the group its instances share, and hands each
+ * request to one of the bundle's endpoints on this bus: the requests of one lock id (the Kafka
+ * key) one after another in the order received, the others side by side, up to `maxInFlight` at
+ * once. The group's offset is committed up to the first request not finished, so a request is
+ * read again by the group's next owner of its partition only if it was not finished here; the
+ * idempotency key of a command then makes that second run return the first one's result.
+ */
+export class RequestConsumer {
+  private readonly endpoints: BusEndpoint[] = [];
+  private readonly progress = new Map<number, PartitionProgress>();
+  private readonly queue = new KeyedQueue();
+  private readonly running = new Set<Running>();
+  private readonly slotWaiters: (() => void)[] = [];
+  private consumer: KafkaConsumer | undefined;
+  private accepted = 0;
+  private turn = 0;
+  private committing = false;
+  private dirty = false;
+  private closed = false;
+  private idle: (() => void)[] = [];
+
+  constructor(private readonly deps: RequestConsumerDeps) {}
+
+  get topic(): string {
+    return this.deps.topics.requests(this.deps.bundleId);
+  }
+
+  get endpointCount(): number {
+    return this.endpoints.length;
+  }
+
+  add(endpoint: BusEndpoint): void {
+    this.endpoints.push(endpoint);
+  }
+
+  remove(endpoint: BusEndpoint): void {
+    const index = this.endpoints.indexOf(endpoint);
+    if (index >= 0) this.endpoints.splice(index, 1);
+  }
+
+  /** Joins the bundle's group; resolves once this member has been given its partitions. */
+  async start(): Promise<void> {
+    const { client, topics, bundleId, sessionTimeoutMs, startTimeoutMs } = this.deps;
+    const consumer = client.consumer({
+      groupId: topics.requestGroup(bundleId),
+      fromBeginning: true,
+      sessionTimeoutMs,
+      heartbeatIntervalMs: Math.max(100, Math.floor(sessionTimeoutMs / 5)),
+      maxWaitTimeMs: FETCH_WAIT_MS,
+    });
+    this.consumer = consumer;
+    consumer.onGroupJoin((join) => {
+      const mine = new Set(join.assignment[this.topic] ?? []);
+      for (const partition of this.progress.keys()) if (!mine.has(partition)) this.progress.delete(partition);
+    });
+    await consumer.connect();
+    await consumer.subscribe([this.topic]);
+    await runUntilJoined(consumer, (m) => this.receive(m), startTimeoutMs, `Bundle '${bundleId}'`);
+  }
+
+  /**
+   * Leaves the group once the requests accepted here are finished (their offsets committed), in
+   * the background; requests read meanwhile are left to the group's other members.
+   */
+  async leave(): Promise<void> {
+    await this.untilIdle();
+    await this.commit();
+    await this.consumer?.disconnect();
+  }
+
+  /**
+   * Leaves the group at once. The callers of requests still running here are told the outcome is
+   * unknown (HandlerLostError), before the bus's producer closes.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const wake of this.slotWaiters.splice(0)) wake();
+    const answers = [...this.running].map((r) =>
+      this.deps
+        .reply(
+          r.address,
+          r.codec.encodeError(
+            r.messageId,
+            new HandlerLostError(
+              `Bundle '${this.deps.bundleId}' closed its message bus while handling the request; the outcome is unknown ` +
+                '(a command may have taken effect). Stop bundles before closing their bus, and retry only what is safe to repeat.',
+            ),
+          ),
+        )
+        .catch(() => undefined),
+    );
+    this.running.clear();
+    await Promise.all([...answers, this.commit().catch(() => undefined)]);
+    await this.consumer?.disconnect().catch(this.deps.onError);
+  }
+
+  private untilIdle(): Promise<void> {
+    if (this.accepted === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private async receive(message: IncomingMessage): Promise<void> {
+    let progress = this.progress.get(message.partition);
+    if (progress === undefined) {
+      progress = new PartitionProgress();
+      this.progress.set(message.partition, progress);
+    }
+    if (!progress.received(message.offset)) return; // read again after a rejoin: handled or running here
+    const finished = progress;
+    const finish = (): void => {
+      finished.done(message.offset);
+      this.scheduleCommit();
+    };
+    const deadline = Number(message.headers[BusHeaders.deadline]);
+    if (message.value === null || (Number.isFinite(deadline) && Date.now() >= deadline)) {
+      finish(); // expired: never run; its caller has stopped waiting
+      return;
+    }
+    if (this.closed || this.endpoints.length === 0) return; // left for the group's next owner
+    if (this.accepted >= this.deps.maxInFlight)
+      await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    if (this.closed || this.endpoints.length === 0) return;
+    const endpoint = this.endpoints[this.turn++ % this.endpoints.length] as BusEndpoint;
+    this.accepted++;
+    this.queue.run(message.key, () =>
+      this.execute(endpoint, message).then(
+        () => this.release(finish),
+        (error: unknown) => {
+          this.deps.onError(error);
+          this.release(finish);
+        },
+      ),
+    );
+  }
+
+  private release(finish: () => void): void {
+    finish();
+    this.accepted--;
+    this.slotWaiters.shift()?.();
+    if (this.accepted === 0) for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  private async execute(endpoint: BusEndpoint, message: IncomingMessage): Promise<void> {
+    if (this.closed) return;
+    const codec = this.deps.codecFor(endpoint.wire);
+    const headerAddress = this.validAddress(message.headers[BusHeaders.replyTo]);
+    let request;
+    try {
+      request = codec.decodeRequest(message.value as Buffer);
+    } catch (error) {
+      // Not executed: the caller hears why (a damaged message, a payload this bundle cannot revive).
+      if (headerAddress !== undefined)
+        await this.deps.reply(
+          headerAddress,
+          codec.encodeError(message.headers[BusHeaders.messageId] ?? '', error),
+        );
+      return;
+    }
+    if (request.deadline !== undefined && Date.now() >= request.deadline) return;
+    const address = this.validAddress(request.replyTo) ?? headerAddress;
+    const id = request.message.messageId;
+    const running: Running = { address: address ?? '', messageId: id, codec };
+    if (address !== undefined) this.running.add(running);
+    let answer: Uint8Array;
+    try {
+      const result =
+        request.kind === 'command'
+          ? await endpoint.handleCommand(request.message as CommandMessage)
+          : await endpoint.handleQuery(request.message as QueryMessage);
+      answer = codec.encodeResponse(id, result);
+    } catch (error) {
+      answer = codec.encodeError(id, error);
+    }
+    // After close() the caller was already told; the answer would find no producer.
+    if (address === undefined || !this.running.delete(running)) return;
+    await this.deps.reply(address, answer);
+  }
+
+  private validAddress(address: string | undefined): string | undefined {
+    if (address === undefined) return undefined;
+    const topic = replyTopicOf(address);
+    return topic !== undefined && this.deps.topics.isReplyTopic(topic) ? address : undefined;
+  }
+
+  private scheduleCommit(): void {
+    if (this.committing) {
+      this.dirty = true;
+      return;
+    }
+    this.committing = true;
+    void this.commit().finally(() => {
+      this.committing = false;
+      if (this.dirty && !this.closed) {
+        this.dirty = false;
+        this.scheduleCommit();
+      }
+    });
+  }
+
+  private async commit(): Promise<void> {
+    const positions: CommitPosition[] = [];
+    for (const [partition, progress] of this.progress) {
+      const offset = progress.toCommit();
+      if (offset !== undefined) positions.push({ topic: this.topic, partition, offset });
+    }
+    if (positions.length === 0 || this.consumer === undefined) return;
+    try {
+      await this.consumer.commit(positions);
+      for (const p of positions) this.progress.get(p.partition)?.committedAt(p.offset);
+    } catch (error) {
+      // A rebalance took the partition: its next owner reads from the last committed offset.
+      this.deps.onError(error);
+    }
+  }
+}
