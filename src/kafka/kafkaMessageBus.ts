@@ -315,7 +315,8 @@ export class KafkaMessageBus implements MessageBus {
       this.waiting.set(address, { what, codec, settle });
       if (deadline !== undefined) {
         timer = setTimeout(
-          () => this.waiting.get(address)?.settle({ ok: false, error: deadlinePassed(what, deadline, options) }),
+          () =>
+            this.waiting.get(address)?.settle({ ok: false, error: deadlinePassed(what, deadline, options) }),
           Math.max(0, deadline - Date.now()),
         );
       }

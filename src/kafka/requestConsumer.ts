@@ -1,6 +1,6 @@
 import type { BusEndpoint } from '../bus/messageBus';
 import { HandlerLostError } from '../errors';
-import type { CommandMessage, QueryMessage } from '../messages/messages';
+import type { CommandMessage } from '../messages/messages';
 import type { WireCodec, WireContext } from '../wire/wireCodec';
 import { BusHeaders } from './busHeaders';
 import type { BusTopics } from './busTopics';
@@ -199,7 +199,7 @@ export class RequestConsumer {
       const result =
         request.kind === 'command'
           ? await endpoint.handleCommand(request.message as CommandMessage)
-          : await endpoint.handleQuery(request.message as QueryMessage);
+          : await endpoint.handleQuery(request.message);
       answer = codec.encodeResponse(id, result);
     } catch (error) {
       answer = codec.encodeError(id, error);

@@ -25,7 +25,7 @@ export function kafkaBusNetwork(create: (clientId: string) => KafkaClient): Kafk
         heartbeatIntervalMs: 200,
         instanceTimeoutMs: 2_000,
         sessionTimeoutMs: 6_000,
-        onError: () => undefined,
+        onError: process.env.EVENTO_TEST_BUS_ERRORS ? (e) => console.error(e) : () => undefined,
         ...options,
       });
       buses.push(bus);

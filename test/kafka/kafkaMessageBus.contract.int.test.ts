@@ -16,4 +16,3 @@ for (const implementation of clientsUnderTest()) {
     );
   });
 }
-

@@ -1,0 +1,250 @@
+/**
+ * What KafkaMessageBus promises beyond the message bus contract, against the real broker:
+ * discovery and `cluster()`, NoHandlerError without waiting, one owner per command name across
+ * the cluster, commands of one aggregate served in order by one instance, a command sent again
+ * with its idempotency key executed once, and a stopping instance answering what it took.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  CommandHandler,
+  CommandMessage,
+  ConfigurationError,
+  EventoBundle,
+  InMemoryEventStore,
+  Metadata,
+  NoHandlerError,
+  Service,
+  ServiceCommand,
+  type HandlerCall,
+} from '../../src';
+import { encodeDiscovery } from '../../src/kafka/announcement';
+import { AccountAggregate, Deposit, OpenAccount } from '../domain/bank';
+import { clientsUnderTest, describeWithKafka } from '../support/kafka';
+import { eventually, rejectionOf } from '../support/waiting';
+
+/** Waits until `check` stops throwing (an expect that will hold). */
+function holds(check: () => void, what: string, timeoutMs = 10_000): Promise<void> {
+  return eventually(
+    () => {
+      try {
+        check();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { what, timeoutMs },
+  );
+}
+import { kafkaBusNetwork, type KafkaBusNetwork } from './busNetwork';
+
+jest.setTimeout(90_000);
+
+const kafkajs = clientsUnderTest()[0];
+
+class Unknown extends ServiceCommand {}
+
+class ApiPing extends ServiceCommand {}
+
+/** The API bundle's one component. */
+@Service()
+class Api {
+  @CommandHandler()
+  ping(_command: ApiPing): void {}
+}
+
+describeWithKafka()('KafkaMessageBus', () => {
+  let network: KafkaBusNetwork;
+  const bundles: EventoBundle[] = [];
+
+  beforeEach(() => {
+    network = kafkaBusNetwork((clientId) => (kafkajs as NonNullable<typeof kafkajs>).create(clientId));
+  });
+
+  afterEach(async () => {
+    for (const bundle of bundles.splice(0)) await bundle.stop();
+    await network.cleanup();
+  });
+
+  async function start(
+    bundleId: string,
+    components: unknown[],
+    configure = (b: ReturnType<typeof EventoBundle.builder>) => b,
+  ): Promise<EventoBundle> {
+    const bundle = await configure(
+      EventoBundle.builder()
+        .setBundleId(bundleId)
+        .setComponents(components)
+        .setMessageBus(network.connect())
+        .onError(() => undefined),
+    ).start();
+    bundles.push(bundle);
+    return bundle;
+  }
+
+  it('lists the live bundles and instances of the cluster, with versions, and drops those that leave', async () => {
+    const store = new InMemoryEventStore();
+    const domain = await start('bank', [AccountAggregate], (b) =>
+      b.setEventStore(store).setBundleVersion('2.1.0').setInstanceId('bank-a'),
+    );
+    const api = await start('api', [Api], (b) => b.setBundleVersion('1.0.0').setInstanceId('api-1'));
+    await holds(() => {
+      const cluster = api.cluster();
+      expect(cluster.map((b) => b.bundleId)).toEqual(['api', 'bank']);
+      const bank = cluster.find((b) => b.bundleId === 'bank');
+      expect(bank?.instances).toEqual([
+        expect.objectContaining({
+          instanceId: 'bank-a',
+          bundleVersion: '2.1.0',
+          commandNames: expect.arrayContaining(['OpenAccount', 'Deposit']),
+          local: false,
+        }),
+      ]);
+      expect(cluster.find((b) => b.bundleId === 'api')?.instances[0]).toMatchObject({ local: true });
+    }, 'both bundles listed by the API bundle');
+    const second = await start('bank', [AccountAggregate], (b) =>
+      b.setEventStore(store).setInstanceId('bank-b'),
+    );
+    await holds(
+      () =>
+        expect(
+          api
+            .cluster()
+            .find((b) => b.bundleId === 'bank')
+            ?.instances.map((i) => i.instanceId),
+        ).toEqual(['bank-a', 'bank-b']),
+      'the second instance listed',
+    );
+    await second.stop();
+    await holds(
+      () =>
+        expect(
+          api
+            .cluster()
+            .find((b) => b.bundleId === 'bank')
+            ?.instances.map((i) => i.instanceId),
+        ).toEqual(['bank-a']),
+      'the stopped instance withdrawn',
+    );
+    expect(domain.cluster().map((b) => b.bundleId)).toEqual(['api', 'bank']);
+  });
+
+  it('drops an instance that stopped announcing itself after instanceTimeoutMs', async () => {
+    const api = await start('api', [Api]);
+    // An instance that announced itself once, then died without a word.
+    const client = (kafkajs as NonNullable<typeof kafkajs>).create('evento-test-ghost');
+    const producer = client.producer();
+    await producer.connect();
+    await producer.send(`${network.prefix}.discovery`, [
+      {
+        key: 'ghost-1',
+        value: encodeDiscovery({
+          kind: 'announce',
+          busId: randomUUID(),
+          bundleId: 'ghost',
+          bundleVersion: null,
+          instanceId: 'ghost-1',
+          commandNames: ['Haunt'],
+          queryNames: [],
+          replyTopic: `${network.prefix}.replies.${randomUUID()}`,
+        }),
+      },
+    ]);
+    await producer.disconnect();
+    await holds(() => expect(api.cluster().map((b) => b.bundleId)).toContain('ghost'), 'the ghost listed');
+    // instanceTimeoutMs is 2 s in these tests.
+    await holds(
+      () => expect(api.cluster().map((b) => b.bundleId)).not.toContain('ghost'),
+      'the ghost dropped',
+    );
+  });
+
+  it('rejects a payload no live bundle handles with NoHandlerError, without waiting for the timeout', async () => {
+    const api = await start('api', [Api]);
+    const started = Date.now();
+    const error = await rejectionOf(api.commandGateway.send(new Unknown(), undefined, { timeoutMs: 60_000 }));
+    expect(error).toBeInstanceOf(NoHandlerError);
+    expect((error as Error).message).toMatch(/Unknown.*no started bundle in the cluster/);
+    expect(Date.now() - started).toBeLessThan(10_000); // a generous bound: the timeout was 60 s
+  });
+
+  it('refuses at start a second bundle claiming a command another bundle of the cluster handles', async () => {
+    await start('bank', [AccountAggregate], (b) => b.setEventStore(new InMemoryEventStore()));
+    const error = await rejectionOf(
+      start('rival', [AccountAggregate], (b) => b.setEventStore(new InMemoryEventStore())),
+    );
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toMatch(
+      /Bundle 'rival' handles the command '\w+', which bundle 'bank' already handles/,
+    );
+  });
+
+  it('serves the commands of one aggregate on one instance, in the order sent', async () => {
+    const store = new InMemoryEventStore();
+    const handled: { instance: string; account: string; amount: number }[] = [];
+    const record = (instance: string) => async (call: HandlerCall, next: () => Promise<unknown>) => {
+      if (call.payload instanceof Deposit)
+        handled.push({ instance, account: call.payload.accountId, amount: call.payload.amount });
+      return next();
+    };
+    for (const instance of ['one', 'two']) {
+      await start('bank', [AccountAggregate], (b) =>
+        b.setEventStore(store).setInstanceId(instance).addHandlerInterceptor(record(instance)),
+      );
+    }
+    const api = await start('api', [Api]);
+    const accounts = Array.from({ length: 6 }, (_, i) => `acc-${i}`);
+    await Promise.all(accounts.map((a) => api.commandGateway.send(new OpenAccount(a, 'owner'))));
+    const sends: Promise<unknown>[] = [];
+    for (let amount = 1; amount <= 20; amount++)
+      for (const account of accounts) sends.push(api.commandGateway.send(new Deposit(account, amount)));
+    await Promise.all(sends);
+    for (const account of accounts) {
+      const mine = handled.filter((h) => h.account === account);
+      expect(mine.map((h) => h.amount)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(new Set(mine.map((h) => h.instance)).size).toBe(1);
+    }
+    // Both instances took a share (6 lock ids over 3 partitions, 2 members).
+    expect(new Set(handled.map((h) => h.instance))).toEqual(new Set(['one', 'two']));
+  });
+
+  it('executes a command sent again with its idempotency key once, answering with the first result', async () => {
+    const store = new InMemoryEventStore();
+    await start('bank', [AccountAggregate], (b) => b.setEventStore(store));
+    const bus = network.connect();
+    const message = (payload: object) =>
+      new CommandMessage(
+        payload as OpenAccount,
+        payload.constructor.name,
+        new Metadata({ messageId: randomUUID(), idempotencyKey: `key-${randomUUID()}` }),
+        new Date(),
+      );
+    await bus.sendCommand(message(new OpenAccount('acc-1', 'ann')), { timeoutMs: 10_000 });
+    const deposit = message(new Deposit('acc-1', 5));
+    const first = await bus.sendCommand(deposit, { timeoutMs: 10_000 });
+    const again = await bus.sendCommand(deposit, { timeoutMs: 10_000 });
+    expect(again).toEqual(first);
+    const events = await store.readAggregate('acc-1');
+    expect(events.filter((e) => e.eventName === 'Deposited')).toHaveLength(1);
+  });
+
+  it('answers the commands an instance is handling when its bundle stops', async () => {
+    let release: (() => void) | undefined;
+    const slow = async (call: HandlerCall, next: () => Promise<unknown>) => {
+      if (call.payload instanceof Deposit) await new Promise<void>((resolve) => (release = resolve));
+      return next();
+    };
+    const store = new InMemoryEventStore();
+    const domain = await start('bank', [AccountAggregate], (b) =>
+      b.setEventStore(store).addHandlerInterceptor(slow),
+    );
+    const api = await start('api', [Api]);
+    await api.commandGateway.send(new OpenAccount('acc-2', 'bo'));
+    const inFlight = api.commandGateway.send(new Deposit('acc-2', 7));
+    await holds(() => expect(release).toBeDefined(), 'the deposit being handled');
+    const stopping = domain.stop();
+    release?.();
+    await stopping;
+    await expect(inFlight).resolves.toBeDefined();
+  });
+});
