@@ -14,6 +14,8 @@
 #   EVENTO_KAFKA_HEAP             JVM heap options            (default "-Xms512m -Xmx768m")
 #   EVENTO_KAFKA_START_TIMEOUT    seconds to wait for start   (default 120)
 #   EVENTO_KAFKA_HOME             jars and run state          (default <repo>/.kafka)
+#   EVENTO_KAFKA_DATA_DIR         keep the data in this folder across restarts (formatted on
+#                                 first use, never deleted); default a new temporary folder
 #
 # The jars are copied from the local Maven repository into $EVENTO_KAFKA_HOME/lib and reused while
 # the version recorded there matches scripts/kafka/pom.xml. Each start gets a new temporary data
@@ -35,6 +37,7 @@ STOP_TIMEOUT=30
 RUN_DIR="$KAFKA_HOME/run"
 PID_FILE="$RUN_DIR/broker-$PORT.pid"
 DATA_FILE="$RUN_DIR/broker-$PORT.data"
+KEEP_DATA="${EVENTO_KAFKA_DATA_DIR:-}"
 
 say() { echo "kafka: $*"; }
 fail() { echo "kafka: $*" >&2; exit 1; }
@@ -143,13 +146,21 @@ start() {
 
   mkdir -p "$RUN_DIR"
   local data
-  data="$(mktemp -d "${TMPDIR:-/tmp}/evento-kafka-$PORT.XXXXXX")"
-  echo "$data" >"$DATA_FILE"
+  if [ -n "$KEEP_DATA" ]; then
+    mkdir -p "$KEEP_DATA"
+    data="$(cd "$KEEP_DATA" && pwd)"
+    rm -f "$DATA_FILE" # a kept folder is never deleted by stop
+  else
+    data="$(mktemp -d "${TMPDIR:-/tmp}/evento-kafka-$PORT.XXXXXX")"
+    echo "$data" >"$DATA_FILE"
+  fi
   write_config "$data"
 
   local cluster_id
   cluster_id="$(random_cluster_id)"
-  if ! java -Xmx256m -Dlog4j2.configurationFile="$LOG_CONFIG" -cp "$LIB/*" kafka.tools.StorageTool \
+  if [ -f "$data/logs/meta.properties" ]; then
+    say "reusing the data in $data"
+  elif ! java -Xmx256m -Dlog4j2.configurationFile="$LOG_CONFIG" -cp "$LIB/*" kafka.tools.StorageTool \
     format --cluster-id "$cluster_id" --config "$data/server.properties" >"$data/format.log" 2>&1; then
     cat "$data/format.log" >&2
     fail "could not format the data folder $data"
@@ -237,7 +248,7 @@ stop() {
 status() {
   local pid
   if pid="$(running_pid)" && port_open "$PORT"; then
-    say "running (pid $pid) on $HOST:$PORT, data in $(cat "$DATA_FILE" 2>/dev/null)"
+    say "running (pid $pid) on $HOST:$PORT, data in $(cat "$DATA_FILE" 2>/dev/null || echo "${KEEP_DATA:-?}")"
     return 0
   fi
   if port_open "$PORT"; then

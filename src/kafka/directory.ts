@@ -10,16 +10,27 @@ interface Entry {
 /**
  * The bundle instances a bus knows of, from the discovery topic: who handles which command and
  * query names, and who has gone quiet for longer than the instance timeout (dropped).
+ *
+ * Time here is the discovery topic's: how recent the last record read is (every bus writes one
+ * each heartbeat). While the broker cannot be read, that clock stops, and no instance is dropped
+ * for a silence that is the reader's own.
  */
 export class Directory {
   private readonly entries = new Map<string, Entry>();
+  private clock = 0;
 
   constructor(
     private readonly instanceTimeoutMs: number,
     private readonly localBusId: string,
   ) {}
 
+  /** Moves the clock to the time of a record just read. */
+  observe(time: number): void {
+    if (time > this.clock) this.clock = time;
+  }
+
   announce(announcement: Announcement, seenAt: number): void {
+    this.observe(seenAt);
     const entry = this.entries.get(announcement.instanceId);
     if (entry !== undefined && entry.announcement.busId === announcement.busId)
       entry.lastSeen = Math.max(entry.lastSeen, seenAt);
@@ -31,9 +42,9 @@ export class Directory {
   }
 
   /** The bundle handling `name` with a live instance, if any. */
-  owner(kind: 'command' | 'query', name: string, now: number): string | undefined {
+  owner(kind: 'command' | 'query', name: string): string | undefined {
     for (const entry of this.entries.values()) {
-      if (!this.live(entry, now)) continue;
+      if (!this.live(entry)) continue;
       const names = kind === 'command' ? entry.announcement.commandNames : entry.announcement.queryNames;
       if (names.includes(name)) return entry.announcement.bundleId;
     }
@@ -45,11 +56,10 @@ export class Directory {
     kind: 'command' | 'query',
     names: readonly string[],
     bundleId: string,
-    now: number,
   ): { bundleId: string; name: string } | undefined {
     for (const entry of this.entries.values()) {
       const a = entry.announcement;
-      if (a.bundleId === bundleId || !this.live(entry, now)) continue;
+      if (a.bundleId === bundleId || !this.live(entry)) continue;
       const claimed = kind === 'command' ? a.commandNames : a.queryNames;
       const name = names.find((n) => claimed.includes(n));
       if (name !== undefined) return { bundleId: a.bundleId, name };
@@ -58,10 +68,10 @@ export class Directory {
   }
 
   /** Removes the instances not heard from within the timeout, and returns them. */
-  dropExpired(now: number): Announcement[] {
+  dropExpired(): Announcement[] {
     const dropped: Announcement[] = [];
     for (const [id, entry] of this.entries) {
-      if (!this.live(entry, now)) {
+      if (!this.live(entry)) {
         this.entries.delete(id);
         dropped.push(entry.announcement);
       }
@@ -69,18 +79,9 @@ export class Directory {
     return dropped;
   }
 
-  /** Whether another live instance of `bundleId` than those on this bus is known. */
-  hasRemoteInstance(bundleId: string, now: number): boolean {
-    for (const entry of this.entries.values()) {
-      const a = entry.announcement;
-      if (a.bundleId === bundleId && a.busId !== this.localBusId && this.live(entry, now)) return true;
-    }
-    return false;
-  }
-
   instances(now: number): ClusterInstance[] {
     return [...this.entries.values()]
-      .filter((e) => this.live(e, now))
+      .filter((e) => this.live(e))
       .map(({ announcement: a, lastSeen }) => ({
         bundleId: a.bundleId,
         bundleVersion: a.bundleVersion ?? undefined,
@@ -92,7 +93,9 @@ export class Directory {
       }));
   }
 
-  private live(entry: Entry, now: number): boolean {
-    return entry.announcement.busId === this.localBusId || now - entry.lastSeen <= this.instanceTimeoutMs;
+  private live(entry: Entry): boolean {
+    return (
+      entry.announcement.busId === this.localBusId || this.clock - entry.lastSeen <= this.instanceTimeoutMs
+    );
   }
 }

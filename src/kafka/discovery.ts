@@ -91,19 +91,18 @@ export class Discovery {
   private handle(message: IncomingMessage): Promise<void> {
     const record = decodeDiscovery(message.value);
     if (record === undefined) return Promise.resolve();
+    const now = Date.now();
+    const written = Number(message.timestamp);
+    // While catching up, a record counts from when it was written; afterwards, from when it was
+    // read (so that the clocks of other machines do not matter).
+    const seenAt = this.caughtUp || !Number.isFinite(written) ? now : Math.min(now, written);
     if (record.kind === 'ping') {
+      this.deps.directory.observe(seenAt);
       if (record.busId === this.deps.busId) this.pings.get(record.id)?.();
     } else if (record.kind === 'withdraw') {
       this.deps.directory.withdraw(record.instanceId);
     } else {
-      // While catching up, an old announcement counts from when it was written; afterwards, from
-      // when it was read (so that clocks of other machines do not matter).
-      const now = Date.now();
-      const written = Number(message.timestamp);
-      this.deps.directory.announce(
-        record,
-        this.caughtUp || !Number.isFinite(written) ? now : Math.min(now, written),
-      );
+      this.deps.directory.announce(record, seenAt);
     }
     return Promise.resolve();
   }

@@ -14,7 +14,7 @@ import type { CommandMessage, QueryMessage } from '../messages/messages';
 import { PayloadRegistry } from '../messages/payloadRegistry';
 import type { QueryResponse } from '../messages/payloads';
 import { WireCodec, type WireContext } from '../wire/wireCodec';
-import type { Announcement } from './announcement';
+import type { Announcement, DiscoveryRecord } from './announcement';
 import { BusHeaders } from './busHeaders';
 import { BusTopics, replyAddress } from './busTopics';
 import { Directory } from './directory';
@@ -229,9 +229,11 @@ export class KafkaMessageBus implements MessageBus {
   /** Announces this bus's instances again, and drops (and cleans up after) those gone quiet. */
   private beat(): void {
     if (this.closed) return;
-    const announcements = [...this.local].map((e) => this.announcementOf(e));
-    this.discovery.publish(announcements).catch((error: unknown) => this.options.onError(error));
-    const dropped = this.directory.dropExpired(Date.now());
+    // A ping too: every bus writes each heartbeat, which keeps every reader's clock going.
+    const records: DiscoveryRecord[] = [...this.local].map((e) => this.announcementOf(e));
+    records.push({ kind: 'ping', busId: this.busId, id: 'heartbeat' });
+    this.discovery.publish(records).catch((error: unknown) => this.options.onError(error));
+    const dropped = this.directory.dropExpired();
     const topics = [...new Set(dropped.map((a) => a.replyTopic))].filter((t) => this.topics.isReplyTopic(t));
     if (topics.length > 0)
       this.admin?.deleteTopics(topics).catch((error: unknown) => this.options.onError(error));
@@ -251,7 +253,6 @@ export class KafkaMessageBus implements MessageBus {
   }
 
   private checkOwnership(endpoint: BusEndpoint): void {
-    const now = Date.now();
     for (const kind of ['command', 'query'] as const) {
       const names = kind === 'command' ? endpoint.commandNames : endpoint.queryNames;
       for (const other of this.local) {
@@ -261,7 +262,7 @@ export class KafkaMessageBus implements MessageBus {
         if (name !== undefined)
           throw ownershipConflict(kind, name, other.bundleId, endpoint.bundleId, 'on this bus');
       }
-      const claimant = this.directory.claimant(kind, names, endpoint.bundleId, now);
+      const claimant = this.directory.claimant(kind, names, endpoint.bundleId);
       if (claimant !== undefined)
         throw ownershipConflict(
           kind,
@@ -337,10 +338,10 @@ export class KafkaMessageBus implements MessageBus {
 
   /** The bundle handling `name`; when none is known, reads discovery up to now once before failing. */
   private async ownerOf(kind: 'command' | 'query', name: string): Promise<string> {
-    let owner = this.directory.owner(kind, name, Date.now());
+    let owner = this.directory.owner(kind, name);
     if (owner === undefined) {
       await this.discovery.sync(this.options.startTimeoutMs);
-      owner = this.directory.owner(kind, name, Date.now());
+      owner = this.directory.owner(kind, name);
     }
     if (owner === undefined)
       throw noHandlerError(kind, name, `in the cluster of topic prefix '${this.topics.prefix}'`);
