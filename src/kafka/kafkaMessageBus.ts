@@ -182,9 +182,8 @@ export class KafkaMessageBus implements MessageBus {
       ...consumers.map((c) => c.close()),
       this.discovery.stop(),
       this.replies?.disconnect(),
-      this.admin?.deleteTopics([this.topics.replies(this.busId)]),
     ]);
-    await Promise.allSettled([...this.leaving]);
+    await Promise.allSettled([...this.leaving, this.admin?.deleteTopics([this.topics.replies(this.busId)])]);
     await Promise.allSettled([this.producer?.disconnect(), this.admin?.disconnect()]);
     // Ended last, so that a caller awaiting close() before its request sees the rejection handled.
     for (const w of [...this.waiting.values()]) w.settle({ ok: false, error: closedWhileWaiting(w.what) });
