@@ -5,7 +5,7 @@ import type { WireCodec, WireContext } from '../wire/wireCodec';
 import { BusHeaders } from './busHeaders';
 import type { BusTopics } from './busTopics';
 import { replyTopicOf } from './busTopics';
-import { FETCH_WAIT_MS, runUntilJoined } from './groupJoin';
+import { delay, FETCH_WAIT_MS, runUntilJoined } from './groupJoin';
 import type { CommitPosition, IncomingMessage, KafkaClient, KafkaConsumer } from './kafkaClient';
 import { KeyedQueue, PartitionProgress } from './partitionProgress';
 
@@ -206,7 +206,24 @@ export class RequestConsumer {
     }
     // After close() the caller was already told; the answer would find no producer.
     if (address === undefined || !this.running.delete(running)) return;
-    await this.deps.reply(address, answer);
+    await this.answer(address, answer, request.deadline);
+  }
+
+  /**
+   * Sends an answer, trying again (the broker may be failing over) until the caller's deadline:
+   * after it, nobody waits for the answer.
+   */
+  private async answer(address: string, bytes: Uint8Array, deadline: number | undefined): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.deps.reply(address, bytes);
+        return;
+      } catch (error) {
+        const pause = Math.min(1_000, 50 * 2 ** attempt);
+        if (this.closed || deadline === undefined || Date.now() + pause >= deadline) throw error;
+        await delay(pause);
+      }
+    }
   }
 
   private validAddress(address: string | undefined): string | undefined {
