@@ -46,9 +46,9 @@ export class Discovery {
   }
 
   /** Writes records, each keyed by its instance (the topic keeps the last record per key). */
-  publish(records: readonly DiscoveryRecord[]): Promise<void> {
-    if (records.length === 0) return Promise.resolve();
-    return this.deps.send(
+  async publish(records: readonly DiscoveryRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.deps.send(
       this.deps.topics.discovery,
       records.map((r) => ({
         key: r.kind === 'ping' ? `ping.${r.busId}` : r.instanceId,

@@ -62,7 +62,7 @@ export class KafkaMessageBus implements MessageBus {
   private readonly waiting = new Map<string, Waiting>();
   private readonly codecs = new WeakMap<WireContext, WireCodec>();
   private readonly anonymous: WireContext = { payloads: new PayloadRegistry() };
-  private readonly leaving = new Set<Promise<void>>();
+  private readonly leaving = new Map<RequestConsumer, Promise<void>>();
   private producer: KafkaProducer | undefined;
   private admin: KafkaAdmin | undefined;
   private replies: KafkaConsumer | undefined;
@@ -137,8 +137,8 @@ export class KafkaMessageBus implements MessageBus {
       const leaving: Promise<void> = consumer
         .leave()
         .catch((error: unknown) => this.options.onError(error))
-        .finally(() => this.leaving.delete(leaving));
-      this.leaving.add(leaving);
+        .finally(() => this.leaving.delete(consumer));
+      this.leaving.set(consumer, leaving);
     }
     if (!this.closed) {
       await this.discovery
@@ -175,7 +175,8 @@ export class KafkaMessageBus implements MessageBus {
     }));
     this.local.clear();
     await this.started?.catch(() => undefined);
-    const consumers = [...this.consumers.values()];
+    // Consumers still finishing what they took after an unbind are closed too: close() is bounded.
+    const consumers = [...this.consumers.values(), ...this.leaving.keys()];
     this.consumers.clear();
     await Promise.allSettled([
       this.discovery.publish(withdrawals),
@@ -183,7 +184,10 @@ export class KafkaMessageBus implements MessageBus {
       this.discovery.stop(),
       this.replies?.disconnect(),
     ]);
-    await Promise.allSettled([...this.leaving, this.admin?.deleteTopics([this.topics.replies(this.busId)])]);
+    await Promise.allSettled([
+      ...this.leaving.values(),
+      this.admin?.deleteTopics([this.topics.replies(this.busId)]),
+    ]);
     await Promise.allSettled([this.producer?.disconnect(), this.admin?.disconnect()]);
     // Ended last, so that a caller awaiting close() before its request sees the rejection handled.
     for (const w of [...this.waiting.values()]) w.settle({ ok: false, error: closedWhileWaiting(w.what) });

@@ -97,6 +97,7 @@ export class RequestConsumer {
    */
   async leave(): Promise<void> {
     await this.untilIdle();
+    if (this.closed) return; // close() took over
     await this.commit();
     await this.consumer?.disconnect();
   }
@@ -108,6 +109,7 @@ export class RequestConsumer {
   async close(): Promise<void> {
     this.closed = true;
     for (const wake of this.slotWaiters.splice(0)) wake();
+    for (const resolve of this.idle.splice(0)) resolve();
     const answers = [...this.running].map((r) =>
       this.deps
         .reply(
