@@ -53,3 +53,25 @@ export function checkPositions(positions: readonly CommitPosition[]): void {
     }
   }
 }
+
+/**
+ * Deletes the `topics` that exist. Another client may delete one of them between the listing and
+ * the deletion (the broker then refuses the whole request): the listing is read again and the
+ * deletion tried again, a few times.
+ */
+export async function deleteExisting(
+  topics: readonly string[],
+  admin: { listTopics(): Promise<string[]>; deleteTopics(request: { topics: string[] }): Promise<unknown> },
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const existing = new Set(await admin.listTopics());
+    const present = topics.filter((t) => existing.has(t));
+    if (present.length === 0) return;
+    try {
+      await admin.deleteTopics({ topics: present });
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import { EventoError, InvalidArgumentError } from '../errors';
-import { checkGroupId, checkPositions, checkTopicName, checkTopicSpecs } from './arguments';
+import { checkGroupId, checkPositions, checkTopicName, checkTopicSpecs, deleteExisting } from './arguments';
 import { brokerUnavailableError, missingTopicError } from './clientErrors';
 import { toIncoming, type ClientMessage } from './incoming';
 import type {
@@ -275,11 +275,7 @@ class ConfluentAdminAdapter implements KafkaAdmin {
 
   async deleteTopics(topics: readonly string[]): Promise<void> {
     for (const topic of topics) checkTopicName(topic, 'deleteTopics');
-    await mapped('deleteTopics', topics, async () => {
-      const existing = new Set(await this.admin.listTopics());
-      const present = topics.filter((t) => existing.has(t));
-      if (present.length > 0) await this.admin.deleteTopics({ topics: present });
-    });
+    await mapped('deleteTopics', topics, () => deleteExisting(topics, this.admin));
   }
 
   listTopics(): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { InvalidArgumentError } from '../errors';
-import { checkGroupId, checkPositions, checkTopicName, checkTopicSpecs } from './arguments';
+import { checkGroupId, checkPositions, checkTopicName, checkTopicSpecs, deleteExisting } from './arguments';
 import type {
   CommitPosition,
   GroupJoin,
@@ -190,11 +190,7 @@ class KafkajsAdmin implements KafkaAdmin {
 
   async deleteTopics(topics: readonly string[]): Promise<void> {
     for (const topic of topics) checkTopicName(topic, 'deleteTopics');
-    await mapped('deleteTopics', topics, async () => {
-      const existing = new Set(await this.admin.listTopics());
-      const present = topics.filter((t) => existing.has(t));
-      if (present.length > 0) await this.admin.deleteTopics({ topics: present });
-    });
+    await mapped('deleteTopics', topics, () => deleteExisting(topics, this.admin));
   }
 
   listTopics(): Promise<string[]> {

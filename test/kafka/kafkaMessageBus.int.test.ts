@@ -9,6 +9,7 @@ import {
   CommandHandler,
   CommandMessage,
   ConfigurationError,
+  HandlerLostError,
   EventoBundle,
   InMemoryEventStore,
   Metadata,
@@ -20,7 +21,7 @@ import {
 import { encodeDiscovery } from '../../src/kafka/announcement';
 import { AccountAggregate, Deposit, OpenAccount } from '../domain/bank';
 import { clientsUnderTest, describeWithKafka } from '../support/kafka';
-import { eventually, rejectionOf } from '../support/waiting';
+import { eventually, rejectionOf, sleep } from '../support/waiting';
 
 /** Waits until `check` stops throwing (an expect that will hold). */
 function holds(check: () => void, what: string, timeoutMs = 10_000): Promise<void> {
@@ -246,5 +247,32 @@ describeWithKafka()('KafkaMessageBus', () => {
     release?.();
     await stopping;
     await expect(inFlight).resolves.toBeDefined();
+  });
+
+  it('tells the caller the outcome is unknown when the instance closes its bus with the command still running', async () => {
+    const stuck = async (call: HandlerCall, next: () => Promise<unknown>) => {
+      if (call.payload instanceof Deposit) await new Promise(() => undefined);
+      return next();
+    };
+    const domainBus = network.connect();
+    const domain = await EventoBundle.builder()
+      .setBundleId('bank')
+      .setComponents([AccountAggregate])
+      .setEventStore(new InMemoryEventStore())
+      .setMessageBus(domainBus)
+      .setStopTimeout(200)
+      .addHandlerInterceptor(stuck)
+      .onError(() => undefined)
+      .start();
+    const api = await start('api', [Api]);
+    await api.commandGateway.send(new OpenAccount('acc-3', 'cy'));
+    const inFlight = api.commandGateway.send(new Deposit('acc-3', 1), undefined, { timeoutMs: 60_000 });
+    const outcome = rejectionOf(inFlight);
+    await sleep(500); // the deposit reaches its handler
+    await domain.stop(); // waits 200 ms for it, in vain
+    await domainBus.close();
+    const error = await outcome;
+    expect(error).toBeInstanceOf(HandlerLostError);
+    expect((error as Error).message).toMatch(/outcome is unknown/);
   });
 });
