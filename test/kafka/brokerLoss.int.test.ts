@@ -25,7 +25,7 @@ import { AccountAggregate, Deposit, OpenAccount } from '../domain/bank';
 import { describeWithKafka, uniqueName } from '../support/kafka';
 import { rejectionOf, sleep } from '../support/waiting';
 
-jest.setTimeout(240_000);
+jest.setTimeout(420_000);
 
 const run = promisify(execFile);
 const PORT = Number(process.env.EVENTO_TEST_KAFKA_SPARE_PORT ?? 19092);
