@@ -1,106 +1,57 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TodoListApp } from '../src/app';
+import { describeWithChromium, openChromium, screenshot, type ChromiumPage } from './chromium';
 import { client, startTestApp } from './support';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(__dirname, '..', '..', '..', 'test-artifacts');
-
-/** Runs with Debian's Chromium; without it, skips locally and fails in CI. */
-function describeWithChromium(): jest.Describe {
-  if (existsSync(CHROMIUM)) return describe;
-  const why = `${CHROMIUM} is missing; install it with 'apt-get install -y chromium' to run the browser test`;
-  if (process.env.CI === 'true') throw new Error(`CI=true and ${why}`);
-  console.warn(`Skipping the TodoList browser test: ${why}.`);
-  return describe.skip;
-}
+import { TodoListPage } from './todoListPage';
 
 jest.setTimeout(60_000);
 
 describeWithChromium()('the TodoList web page in headless Chromium', () => {
   let app: TodoListApp;
   let base: string;
-  let profile: string;
-  let browser: BrowserContext;
+  let browser: ChromiumPage;
   let page: Page;
 
   beforeAll(async () => {
     ({ app } = await startTestApp());
     await app.server.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
-    profile = mkdtempSync(join(tmpdir(), 'todolist-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1100, height: 700 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
+    browser = await openChromium();
+    ({ page } = browser);
   });
 
   afterAll(async () => {
     await browser?.close();
     await app?.close();
-    if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
   });
 
-  const todos = () => page.getByTestId('todos').locator('li');
-  const todo = (content: string) => todos().filter({ hasText: content });
-
   it('creates a list, adds, checks and removes todos, and follows changes made elsewhere live', async () => {
-    await page.goto(base);
-    await page.getByTestId('live').filter({ hasText: 'live' }).waitFor();
-
-    await page.getByTestId('list-name').fill('Groceries');
-    await page.getByTestId('create-list').click();
-    await page.getByTestId('detail-name').filter({ hasText: 'Groceries' }).waitFor();
-    await page.getByTestId('lists').locator('li', { hasText: 'Groceries' }).waitFor();
-
+    const todoList = new TodoListPage(page);
+    await todoList.open(base);
+    await todoList.createList('Groceries');
     for (const content of ['Milk', 'Bread', 'Butter']) {
-      await page.getByTestId('todo-content').fill(content);
-      await page.getByTestId('add-todo').click();
-      await todo(content).waitFor();
+      await todoList.addTodo(content);
+      await todoList.todo(content).waitFor();
     }
 
-    await todo('Milk').getByRole('button', { name: 'Check' }).click();
-    await page.locator('#todos li.completed', { hasText: 'Milk' }).waitFor();
-    await todo('Bread').getByRole('button', { name: 'Remove' }).click();
-    await todo('Bread').waitFor({ state: 'detached' });
+    await todoList.check('Milk');
+    await todoList.todo('Bread').getByRole('button', { name: 'Remove' }).click();
+    await todoList.todo('Bread').waitFor({ state: 'detached' });
 
     // Bob adds a todo through the API: the page shows it without a reload (Server-Sent Events).
-    const list = await page
-      .getByTestId('lists')
-      .locator('li', { hasText: 'Groceries' })
-      .getAttribute('data-identifier');
-    const bob = await client(app, 'bob').post(`/todo-list/${list ?? ''}/todo`, { content: 'Eggs from Bob' });
+    const list = await todoList.listIdentifier('Groceries');
+    const bob = await client(app, 'bob').post(`/todo-list/${list}/todo`, { content: 'Eggs from Bob' });
     expect(bob.statusCode).toBe(201);
-    await todo('Eggs from Bob').filter({ hasText: 'added by bob' }).waitFor();
+    await todoList.todo('Eggs from Bob').filter({ hasText: 'added by bob' }).waitFor();
 
     // A broken rule shows its message: a list holds at most 5 todos.
-    for (const content of ['Jam', 'Tea', 'Honey']) {
-      await page.getByTestId('todo-content').fill(content);
-      await page.getByTestId('add-todo').click();
-    }
+    for (const content of ['Jam', 'Tea', 'Honey']) await todoList.addTodo(content);
     // ...named by the list's name, not its TDLS_ identifier.
-    await page
-      .getByTestId('error')
-      .filter({ hasText: 'Todo list "Groceries" already has 5 todos' })
-      .waitFor();
-    expect(await todos().count()).toBe(5);
+    await todoList.error('Todo list "Groceries" already has 5 todos');
+    expect(await todoList.todos().count()).toBe(5);
 
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'todolist.png'), fullPage: true });
+    await screenshot(page, 'todolist');
     expect(await page.getByTestId('detail-name').textContent()).toBe('Groceries');
   });
 
@@ -166,8 +117,7 @@ describeWithChromium()('the TodoList web page in headless Chromium', () => {
       await page.getByTestId('list-name').fill('Narrow');
       await page.getByTestId('create-list').click();
       await page.getByTestId('detail-name').filter({ hasText: 'Narrow' }).waitFor();
-      mkdirSync(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: join(ARTIFACTS, 'todolist-400px.png'), fullPage: true });
+      await screenshot(page, 'todolist-400px');
     } finally {
       await page.setViewportSize({ width: 1100, height: 700 });
     }
