@@ -8,6 +8,7 @@ import {
   type HandlerInterceptorFn,
   type HandlerInterceptorOptions,
 } from '../handling/handlerInterceptor';
+import { CONSUMER_NAME_RULE } from '../consumers/consumerId';
 import type { EventRelay } from '../consumers/eventRelay';
 import type { TracingAgent } from '../tracing/tracingAgent';
 import type { Class } from '../internal/types';
@@ -160,7 +161,7 @@ export class EventoBundleBuilder {
         'addEventRelay(relay): pass an EventRelay (name, settings, relays, publish, close), such as new KafkaEventRelay({ client, topic }).',
       );
     }
-    if (typeof relay.name !== 'string' || !ID.test(relay.name)) {
+    if (typeof relay.name !== 'string' || !CONSUMER_NAME_RULE.test(relay.name)) {
       throw new ConfigurationError(
         `addEventRelay: the relay name ${JSON.stringify(relay.name)} cannot name a consumer; use 1 to 100 letters, digits, dots and dashes, starting with a letter or digit.`,
       );
