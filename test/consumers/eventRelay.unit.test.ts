@@ -15,6 +15,7 @@ import {
   type RelaySettings,
   type StoredEvent,
 } from '../../src';
+import { EventoMetricNames, PrometheusMetrics } from '../../src/metrics';
 import { eventually } from '../support/waiting';
 
 /** A destination in memory; `refuse` makes publishes fail until it returns undefined. */
@@ -97,6 +98,29 @@ describe('event relays', () => {
     expect(errors).toEqual([]);
     await bundle.stop();
     expect(relay.closed).toBe(1);
+  });
+
+  it('counts its lag and its batches in the metrics', async () => {
+    const store = new InMemoryEventStore();
+    await append(store, 12);
+    const relay = new MemoryRelay('relay-shop', settings);
+    const bundle = await EventoBundle.builder()
+      .setBundleId('shop')
+      .addEventRelay(relay)
+      .setEventStore(store)
+      .setMetrics(new PrometheusMetrics())
+      .start();
+    await bundle.untilIdle();
+    const { families } = await bundle.metrics();
+    const samples = (name: string) => families.find((f) => f.name === name)?.samples ?? [];
+    const labels = { bundle: 'shop', consumer: 'shop_relay-shop_1_*', component: 'relay-shop' };
+    expect(samples(EventoMetricNames.consumerLagEvents)).toEqual([
+      expect.objectContaining({ labels, value: 0 }),
+    ]);
+    expect(samples(EventoMetricNames.consumerBatchSize)).toContainEqual(
+      expect.objectContaining({ name: `${EventoMetricNames.consumerBatchSize}_count`, labels, value: 2 }),
+    );
+    await bundle.stop();
   });
 
   it('passes over the events it does not relay, moving its offset past them', async () => {
