@@ -194,6 +194,22 @@ describe('event relays', () => {
     await two.bundle.stop();
   });
 
+  it('publishes from one instance at a time: two bundles on the same stores publish each event once', async () => {
+    const store = new InMemoryEventStore();
+    const states = new InMemoryConsumerStateStore();
+    const relays = [new MemoryRelay('relay-shop', settings), new MemoryRelay('relay-shop', settings)];
+    const one = await start(relays[0]!, store, states);
+    const two = await start(relays[1]!, store, states);
+    await append(store, 30);
+    await Promise.all([one.bundle.untilIdle(), two.bundle.untilIdle()]);
+    const running = [...(await one.bundle.consumers()), ...(await two.bundle.consumers())].filter(
+      (r) => r.running,
+    );
+    expect(running).toHaveLength(1);
+    expect(relays.map((r) => r.published.length).sort((a, b) => a - b)).toEqual([0, 30]);
+    await Promise.all([one.bundle.stop(), two.bundle.stop()]);
+  });
+
   it('refuses a relay whose name cannot name a consumer, and two relays of one name', async () => {
     expect(() => EventoBundle.builder().addEventRelay(new MemoryRelay('bad_name', settings))).toThrow(
       /relay name "bad_name" cannot name a consumer/,
