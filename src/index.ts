@@ -107,6 +107,7 @@ export { StoreTransaction } from './model/storeTransaction';
 export { consumerId } from './consumers/consumerId';
 export { isTransient } from './consumers/failures';
 export type { ConsumerReport, DeadEventView } from './consumers/consumerSupervisor';
+export type { EventRelay, RelaySettings } from './consumers/eventRelay';
 
 // Ports and their in-memory implementations
 export type {

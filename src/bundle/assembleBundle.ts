@@ -109,7 +109,7 @@ export async function assembleBundle(config: BundleConfig): Promise<BundleParts>
   const instances = new Map<Function, object>();
   for (const component of registry.components) instances.set(component.type, construct(container, component));
 
-  // 4. A runtime for each component.
+  // 4. A runtime for each component, and a consumer for each event relay.
   const conflicts = new ConflictRetryCounter();
   const supervisor = new ConsumerSupervisor(
     { bundleId, owner: `${bundleId}:${instanceId}`, leaseTtlMs: config.leaseTtlMs, onError },
@@ -155,6 +155,8 @@ export async function assembleBundle(config: BundleConfig): Promise<BundleParts>
         break;
     }
   }
+
+  for (const relay of config.relays) supervisor.addRelay(relay);
 
   // 5. The metrics, if any, and the bundle's commands and queries, offered on the bus.
   const endpoint = new BundleEndpoint(

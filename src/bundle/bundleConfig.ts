@@ -6,6 +6,7 @@ import type { DispatchInterceptor, DispatchInterceptorFn } from '../gateway/disp
 import type { RegisteredHandlerInterceptor } from '../handling/handlerInterceptor';
 import type { TracingAgent } from '../tracing/tracingAgent';
 import type { Class } from '../internal/types';
+import type { EventRelay } from '../consumers/eventRelay';
 import type { ConsumerStateStore } from '../stores/consumerStateStore';
 import type { EventStore } from '../stores/eventStore';
 
@@ -34,6 +35,8 @@ export interface BundleConfig {
   defaultTimeoutMs: number;
   /** How long a consumer lease lasts unless renewed (renewed every third of it). Default 15,000. */
   leaseTtlMs: number;
+  /** Event relays, each run as a consumer of its own (`addEventRelay`). */
+  relays: EventRelay[];
   /** Handler interceptors, in registration order. */
   handlerInterceptors: RegisteredHandlerInterceptor[];
   /** Dispatch interceptors, in registration order. */

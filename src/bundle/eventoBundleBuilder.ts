@@ -8,6 +8,8 @@ import {
   type HandlerInterceptorFn,
   type HandlerInterceptorOptions,
 } from '../handling/handlerInterceptor';
+import { CONSUMER_NAME_RULE } from '../consumers/consumerId';
+import type { EventRelay } from '../consumers/eventRelay';
 import type { TracingAgent } from '../tracing/tracingAgent';
 import type { Class } from '../internal/types';
 import { defaultPropagatedMetadataKeys } from '../messages/metadata';
@@ -42,6 +44,7 @@ export class EventoBundleBuilder {
     aggregateCacheSize: 10_000,
     defaultTimeoutMs: 30_000,
     leaseTtlMs: 15_000,
+    relays: [],
     handlerInterceptors: [],
     dispatchInterceptors: [],
     propagatedMetadataKeys: defaultPropagatedMetadataKeys,
@@ -138,6 +141,34 @@ export class EventoBundleBuilder {
    */
   setMessageBus(bus: MessageBus): this {
     this.config.messageBus = bus;
+    return this;
+  }
+
+  /**
+   * Publishes the event store, in order, through `relay` (a `KafkaEventRelay` from
+   * `evento-ts/kafka`, or your own `EventRelay`): the bundle runs it as a consumer like a
+   * projector, with a lease (one instance publishes at a time), its offset in the consumer state
+   * store, retries and a line in `bundle.consumers()`. Delivery is at least once; see
+   * docs/distributed.md. A bundle may hold only relays.
+   */
+  addEventRelay(relay: EventRelay): this {
+    const valid =
+      relay !== null &&
+      typeof relay === 'object' &&
+      typeof relay.publish === 'function' &&
+      typeof relay.relays === 'function' &&
+      typeof relay.close === 'function';
+    if (!valid) {
+      throw new ConfigurationError(
+        'addEventRelay(relay): pass an EventRelay (name, settings, relays, publish, close), such as new KafkaEventRelay({ client, topic }).',
+      );
+    }
+    if (typeof relay.name !== 'string' || !CONSUMER_NAME_RULE.test(relay.name)) {
+      throw new ConfigurationError(
+        `addEventRelay: the relay name ${JSON.stringify(relay.name)} cannot name a consumer; use 1 to 100 letters, digits, dots and dashes, starting with a letter or digit.`,
+      );
+    }
+    this.config.relays.push(relay);
     return this;
   }
 
@@ -287,12 +318,13 @@ export class EventoBundleBuilder {
         "No bundle id: call setBundleId('my-bundle') before start(); it names the bundle's consumers.",
       );
     }
-    if (this.config.components.length === 0 && this.config.basePackages.length === 0) {
+    const { components, basePackages, relays } = this.config;
+    if (components.length === 0 && basePackages.length === 0 && relays.length === 0) {
       throw new ConfigurationError(
-        `Bundle '${this.config.bundleId}' has no components: pass them with setComponents([...]) or setBasePackage(dir).`,
+        `Bundle '${this.config.bundleId}' has no components: pass them with setComponents([...]) or setBasePackage(dir), or add an event relay.`,
       );
     }
-    return this.starter({ ...this.config, components: [...this.config.components] });
+    return this.starter({ ...this.config, components: [...components], relays: [...relays] });
   }
 }
 

@@ -1,7 +1,6 @@
 import { EventoChannels, traced } from '../diagnostics/channels';
 import { ConcurrencyError, LeaseLostError, UnreadableEventError, type ErrorContext } from '../errors';
 import { KeyedMutex } from '../internal/keyedMutex';
-import type { ComponentKind } from '../internal/reflection';
 import type {
   ConsumerCommit,
   ConsumerErrorState,
@@ -18,7 +17,7 @@ import { Signal } from './signal';
 export interface ConsumerRunnerConfig {
   readonly consumerId: string;
   readonly componentName: string;
-  readonly kind: ComponentKind;
+  readonly kind: 'projector' | 'saga' | 'observer' | 'relay';
   readonly context: string;
   readonly startFrom: 'beginning' | 'head';
   readonly batchSize: number;
@@ -277,7 +276,11 @@ export class ConsumerRunner {
       await this.commit({ offset: last.sequenceNumber });
       return true;
     }
-    if (this.config.transactional && this.stateStore.atomicWork === true && relevant.length > 1) {
+    if (this.processor.processBatch !== undefined && relevant.length > 1) {
+      const outcome = await this.handleUntilDone(relevant, last.sequenceNumber, headReached);
+      if (outcome !== 'split') return outcome === 'done';
+      // A failure that was not transient: find the event at fault one event at a time.
+    } else if (this.config.transactional && this.stateStore.atomicWork === true && relevant.length > 1) {
       try {
         // Not the last attempt: a failure goes through the batch again one event at a time.
         await this.commitEvents(relevant, last.sequenceNumber, headReached, { number: 1, last: false });
@@ -296,37 +299,63 @@ export class ConsumerRunner {
 
   /** Handles one event until it is committed or dead; resolves to false if stopped first. */
   private async processOne(event: StoredEvent, headReached: boolean): Promise<boolean> {
+    return (await this.handleUntilDone([event], event.sequenceNumber, headReached)) === 'done';
+  }
+
+  /**
+   * Handles `events` (one, or a whole batch for processors that take batches) and commits `offset`,
+   * retrying transient failures without end. Another failure is retried per the retry policy of
+   * the first event, then a single event goes to the dead events ('done'), while a batch is handed
+   * back at once ('split') to be gone through one event at a time. 'stopped': stopped first.
+   */
+  private async handleUntilDone(
+    events: readonly StoredEvent[],
+    offset: number,
+    headReached: boolean,
+  ): Promise<'done' | 'split' | 'stopped'> {
+    const first = events[0] as StoredEvent;
+    const single = events.length === 1;
     let failures = 0;
     let transientFailures = 0;
-    const { retry } = this.processor.retryPolicy(event.eventName);
+    const { retry } = this.processor.retryPolicy(first.eventName);
     for (;;) {
       try {
-        const attempt = { number: failures + transientFailures + 1, last: retry >= 0 && failures >= retry };
-        await this.commitEvents([event], event.sequenceNumber, headReached, attempt);
-        return true;
+        const attempt = {
+          number: failures + transientFailures + 1,
+          last: single && retry >= 0 && failures >= retry,
+        };
+        await this.commitEvents(events, offset, headReached, attempt);
+        return 'done';
       } catch (error) {
         if (!(error instanceof HandlerFailure)) throw error;
         const cause = error.cause;
-        await this.recordError(cause, event, failures + transientFailures + 1);
+        await this.recordError(cause, first, failures + transientFailures + 1);
         if (isTransient(cause)) {
           await this.pause(backoffMs(transientFailures++, 100));
         } else {
+          if (!single) return 'split';
           failures++;
-          const { retry, retryDelay } = this.processor.retryPolicy(event.eventName);
+          const { retry, retryDelay } = this.processor.retryPolicy(first.eventName);
           // A stored event that cannot be read stays so: retrying it only delays the events after it.
           if ((retry >= 0 && failures > retry) || cause instanceof UnreadableEventError) {
             await this.commit({
-              offset: event.sequenceNumber,
+              offset: first.sequenceNumber,
               deadEvents: [
-                { consumerId: this.id, event, ...describeError(cause), deadAt: new Date(), retries: 0 },
+                {
+                  consumerId: this.id,
+                  event: first,
+                  ...describeError(cause),
+                  deadAt: new Date(),
+                  retries: 0,
+                },
               ],
               error: this.errorState,
             });
-            return true;
+            return 'done';
           }
           await this.pause(backoffMs(failures - 1, retryDelay));
         }
-        if (this.stopping) return false;
+        if (this.stopping) return 'stopped';
       }
     }
   }
@@ -351,6 +380,13 @@ export class ConsumerRunner {
         headReached,
         transaction,
       };
+      if (this.processor.processBatch !== undefined) {
+        try {
+          return await this.processor.processBatch(events, step);
+        } catch (error) {
+          throw new HandlerFailure(error);
+        }
+      }
       for (const event of events) {
         try {
           changes.push(await this.processor.process(event, step));

@@ -1,4 +1,5 @@
 import {
+  ConfigurationError,
   ConsumerNotFoundError,
   DeadEventNotFoundError,
   UnreadableEventError,
@@ -11,8 +12,10 @@ import type { ComponentDescriptor } from '../registry/descriptors';
 import type { ConsumerErrorState, ConsumerStateStore, DeadEvent } from '../stores/consumerStateStore';
 import type { EventStore } from '../stores/eventStore';
 import { consumerId } from './consumerId';
-import { ConsumerRunner } from './consumerRunner';
+import { ConsumerRunner, type ConsumerRunnerConfig } from './consumerRunner';
 import type { EventProcessor } from './eventProcessor';
+import type { EventRelay } from './eventRelay';
+import { RelayProcessor } from './relayProcessor';
 
 /** What `bundle.consumers()` reports for each consumer. */
 export interface ConsumerReport {
@@ -20,8 +23,8 @@ export interface ConsumerReport {
   readonly consumerId: string;
   /** The component's class name. */
   readonly component: string;
-  /** Which kind of consumer. */
-  readonly kind: 'projector' | 'saga' | 'observer';
+  /** Which kind of consumer: a relay is an `EventRelay` added with `addEventRelay`. */
+  readonly kind: 'projector' | 'saga' | 'observer' | 'relay';
   /** The event context this consumer reads (one consumer per subscribed context). */
   readonly context: string;
   /** Whether this bundle instance holds the consumer's lease and runs it. */
@@ -60,6 +63,7 @@ export interface SupervisorConfig {
 /** Creates, starts and stops the bundle's consumers, and answers for them. */
 export class ConsumerSupervisor {
   private readonly runners = new Map<string, ConsumerRunner>();
+  private readonly relays: EventRelay[] = [];
 
   constructor(
     private readonly config: SupervisorConfig,
@@ -77,10 +81,9 @@ export class ConsumerSupervisor {
     const contexts =
       Array.isArray(options.contexts) && options.contexts.length > 0 ? (options.contexts as string[]) : ['*'];
     for (const context of contexts) {
-      const id = consumerId(this.config.bundleId, descriptor.name, version, context);
-      const runner = new ConsumerRunner(
+      this.addRunner(
         {
-          consumerId: id,
+          consumerId: consumerId(this.config.bundleId, descriptor.name, version, context),
           componentName: descriptor.name,
           kind,
           context,
@@ -92,18 +95,42 @@ export class ConsumerSupervisor {
                 : 'head',
           batchSize:
             typeof options.batchSize === 'number' && options.batchSize > 0 ? options.batchSize : 1000,
-          owner: this.config.owner,
-          leaseTtlMs: this.config.leaseTtlMs,
           transactional: kind === 'projector',
-          onError: this.config.onError,
         },
-        this.eventStore,
-        this.stateStore,
         processor,
-        context === '*' ? undefined : [context],
       );
-      this.runners.set(id, runner);
     }
+  }
+
+  /** Adds the consumer that publishes the event store through `relay` (all contexts); closes it on stop. */
+  addRelay(relay: EventRelay): void {
+    const { version, startFrom, batchSize } = relay.settings;
+    const id = consumerId(this.config.bundleId, relay.name, version, '*');
+    if (this.runners.has(id)) {
+      throw new ConfigurationError(
+        `Bundle '${this.config.bundleId}' has two consumers named '${relay.name}' (consumer id ${id}); give each event relay a name of its own.`,
+        { context: { consumerId: id } },
+      );
+    }
+    const processor = new RelayProcessor(relay, this.payloads);
+    const runner = { consumerId: id, componentName: relay.name, kind: 'relay' as const, context: '*' };
+    this.addRunner({ ...runner, startFrom, batchSize, transactional: false }, processor);
+    this.relays.push(relay);
+  }
+
+  private addRunner(
+    settings: Omit<ConsumerRunnerConfig, 'owner' | 'leaseTtlMs' | 'onError'>,
+    processor: EventProcessor,
+  ): void {
+    const { owner, leaseTtlMs, onError } = this.config;
+    const runner = new ConsumerRunner(
+      { ...settings, owner, leaseTtlMs, onError },
+      this.eventStore,
+      this.stateStore,
+      processor,
+      settings.context === '*' ? undefined : [settings.context],
+    );
+    this.runners.set(settings.consumerId, runner);
   }
 
   /** Starts every consumer; resolves once those asking for it have caught up with the head. */
@@ -112,8 +139,16 @@ export class ConsumerSupervisor {
     await Promise.all([...this.runners.values()].filter(waitFor).map((r) => r.firstHeadReached));
   }
 
+  /** Stops every consumer, then closes the relays (a failure to close is reported, not thrown). */
   async stop(): Promise<void> {
     await Promise.all([...this.runners.values()].map((r) => r.stop()));
+    await Promise.all(
+      this.relays.map((relay) =>
+        relay
+          .close()
+          .catch((error: unknown) => this.config.onError(error, { kind: 'consumer', component: relay.name })),
+      ),
+    );
   }
 
   /** Resolves when every consumer running here has handled every event up to `head`. */
@@ -135,7 +170,7 @@ export class ConsumerSupervisor {
         return {
           consumerId: runner.id,
           component: runner.config.componentName,
-          kind: runner.config.kind as ConsumerReport['kind'],
+          kind: runner.config.kind,
           context: runner.config.context,
           running: runner.running,
           enabled: state?.enabled ?? true,

@@ -30,12 +30,18 @@ export interface RetryPolicy {
   readonly retryDelay: number;
 }
 
-/** Handles events for one consumer kind (projector, observer, saga). */
+/** Handles events for one consumer kind (projector, observer, saga, relay). */
 export interface EventProcessor {
   /** Whether this consumer has a handler for events stored under `eventName`. */
   handles(eventName: string): boolean;
   /** Handles one stored event; resolves to the state changes to commit with it. */
   process(event: StoredEvent, step: StepContext): Promise<ProcessedEvent>;
+  /**
+   * Handles a whole fetched batch at once (one call for all of `events`, in order), when the kind
+   * can: the runner then retries a batch that failed transiently as a whole, and goes through one
+   * that failed otherwise one event at a time.
+   */
+  processBatch?(events: readonly StoredEvent[], step: StepContext): Promise<ProcessedEvent[]>;
   /** How a failing handler of `eventName` is retried before its event goes to the dead events. */
   retryPolicy(eventName: string): RetryPolicy;
   /** Revives a stored event (for dead event listings and errors). */

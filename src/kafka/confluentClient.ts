@@ -72,6 +72,7 @@ const UNREACHABLE_CODES = new Set([
 const NO_TOPIC_CODES = new Set([
   3, // UNKNOWN_TOPIC_OR_PART
   -188, // ERR__UNKNOWN_TOPIC
+  -190, // ERR__UNKNOWN_PARTITION: a send to a topic deleted since the producer last saw it
   100, // UNKNOWN_TOPIC_ID
 ]);
 /** librdkafka's code for "partitions assigned" in a rebalance callback. */

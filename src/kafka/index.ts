@@ -1,7 +1,8 @@
 /**
  * `evento-ts/kafka`: the seam between the framework and a Kafka client library (`KafkaClient`), and
  * its implementations on kafkajs (`KafkajsClient`; `kafkajs` is an optional peer dependency) and on
- * `@confluentinc/kafka-javascript` (`ConfluentClient`; not a dependency at all, install it yourself).
+ * `@confluentinc/kafka-javascript` (`ConfluentClient`; not a dependency at all, install it yourself);
+ * and `KafkaEventRelay`, which publishes a bundle's event store to a topic.
  *
  * @module evento-ts/kafka
  */
@@ -23,3 +24,5 @@ export { ConfluentClient, type ConfluentKafkaJS } from './confluentClient';
 export { TOPIC_NAME_RULE } from './arguments';
 export { KafkaMessageBus } from './kafkaMessageBus';
 export type { KafkaMessageBusOptions } from './kafkaBusOptions';
+export { KafkaEventRelay, type KafkaEventRelayOptions } from './kafkaEventRelay';
+export { RelayHeaders, RELAY_FORMAT_VERSION, type RelayedEvent } from './relayedEvent';
