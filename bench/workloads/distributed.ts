@@ -22,7 +22,7 @@ import {
 export function distributedCases(config: BenchConfig): BenchCase[] {
   if (!config.stores.includes('postgres')) return [];
   const accounts = bySize(config, { full: 1000, quick: 1000, smoke: 32 });
-  const count = bySize(config, { full: 5000, quick: 1000, smoke: 32 });
+  const count = bySize(config, { full: 5000, quick: 400, smoke: 32 });
   const instances = bySize(config, { full: [1, 2, 3], quick: [1, 2, 3], smoke: [1] });
   const loads: { variant: string; load: DistributedLoad }[] = [
     ...[16, 64].flatMap((concurrency) =>
