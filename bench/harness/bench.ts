@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { loadavg } from 'node:os';
 import { catchupCases } from '../workloads/catchup';
 import { commandsCases } from '../workloads/commands';
+import { distributedCases } from '../workloads/distributed';
 import { latencyCases } from '../workloads/latency';
 import { longCases } from '../workloads/long';
 import { scaleCases } from '../workloads/scale';
@@ -22,6 +23,7 @@ export const WORKLOADS: Readonly<Record<string, (config: BenchConfig) => BenchCa
   long: longCases,
   scale: scaleCases,
   'start-up': startupCases,
+  distributed: distributedCases,
 };
 
 /** What a finished bench run returns (the CI test checks it). */

@@ -24,6 +24,11 @@ export function setNamespace(name: string): void {
   namespace = name;
 }
 
+/** The name of this run's databases (processes of the run pass it on to `setNamespace`). */
+export function benchNamespace(): string {
+  return namespace;
+}
+
 /** The benchmark database on PG_URL's server. */
 export function pgUrl(): string {
   const url = new URL(PG_URL);

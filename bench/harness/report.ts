@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Environment } from './environment';
-import type { Measurement, Range } from './types';
+import type { Measurement, Range, SystemName } from './types';
 
 /** Formats a median with its min–max. */
 export function formatRange(r: Range | undefined, digits = 0): string {
@@ -17,10 +17,19 @@ export function ratio(
   of: Measurement,
   other: 'raw' | 'emmett',
 ): number | undefined {
-  if (of.system !== 'evento-ts' || of.throughput === undefined || !of.compare) return undefined;
+  return of.system === 'evento-ts' ? throughputRatio(results, of, other) : undefined;
+}
+
+/** `of`'s median throughput divided by `baseline`'s, in the same case. */
+export function throughputRatio(
+  results: readonly Measurement[],
+  of: Measurement,
+  baseline: SystemName,
+): number | undefined {
+  if (of.throughput === undefined || !of.compare) return undefined;
   const peer = results.find(
     (m) =>
-      m.system === other && m.workload === of.workload && m.variant === of.variant && m.store === of.store,
+      m.system === baseline && m.workload === of.workload && m.variant === of.variant && m.store === of.store,
   );
   if (peer?.throughput === undefined || peer.throughput.median === 0) return undefined;
   return of.throughput.median / peer.throughput.median;

@@ -1,4 +1,4 @@
-import { ratio } from './report';
+import { ratio, throughputRatio } from './report';
 import type { Measurement } from './types';
 
 /** The issue's targets, each with what was measured (the benchmark reports; it does not assert). */
@@ -82,6 +82,28 @@ export function evaluateTargets(results: readonly Measurement[]): string {
         withSnapshots.throughput.median / without.throughput.median,
         times,
         (v) => v >= 20,
+      );
+  }
+  for (const m of results.filter((r) => r.workload === 'distributed' && r.system !== 'evento-ts')) {
+    add(
+      `Distributed [${m.variant}], ${m.system}: ≥ 0.5 × in-process`,
+      throughputRatio(results, m, 'evento-ts'),
+      times,
+      (v) => v >= 0.5,
+    );
+    if (m.variant === 'commands at 500/s')
+      add(
+        `Distributed [${m.variant}], ${m.system}: p99 < 25 ms`,
+        m.latencyMs?.p99.median,
+        (v) => `${v.toFixed(1)} ms`,
+        (v) => v < 25,
+      );
+  }
+  for (const m of results) {
+    const appended = m.extra.appendedRatio;
+    if (appended !== undefined)
+      lines.push(
+        `| ${m.workload} [${m.variant}] ${m.store} ${m.system}: events appended / commands acknowledged = 1 | ${appended.median.toFixed(4)} (min ${appended.min.toFixed(4)}, max ${appended.max.toFixed(4)}) | ${appended.min === 1 && appended.max === 1 ? 'yes' : 'no'} |`,
       );
   }
   for (const m of results) {

@@ -3,11 +3,19 @@
 export type StoreKind = 'memory' | 'postgres' | 'mysql';
 export const STORES: readonly StoreKind[] = ['memory', 'postgres', 'mysql'];
 
+/** evento-ts over Kafka with 1, 2 or 3 domain instances, each in a process of its own. */
+export const KAFKA_SYSTEMS = [
+  'evento-ts (kafka ×1)',
+  'evento-ts (kafka ×2)',
+  'evento-ts (kafka ×3)',
+] as const;
+
 /**
  * 'raw' does evento-ts's statements by hand; 'raw-min' the least an append needs (read, insert,
  * unique key); 'evento-ts (no cache)' is evento-ts with its aggregate state cache turned off.
  */
-export type SystemName = 'evento-ts' | 'evento-ts (no cache)' | 'raw' | 'raw-min' | 'emmett';
+export type SystemName =
+  'evento-ts' | 'evento-ts (no cache)' | 'raw' | 'raw-min' | 'emmett' | (typeof KAFKA_SYSTEMS)[number];
 
 /** A case's parameters, written as they are into the results. */
 export type Params = Readonly<Record<string, string | number | boolean>>;

@@ -21,6 +21,7 @@ import { Directory } from './directory';
 import { Discovery } from './discovery';
 import { FETCH_WAIT_MS, runUntilJoined } from './groupJoin';
 import type { IncomingMessage, KafkaAdmin, KafkaClient, KafkaConsumer, KafkaProducer } from './kafkaClient';
+import { CoalescingProducer } from './coalescingProducer';
 import { checkBusOptions, type KafkaMessageBusOptions, type ResolvedBusOptions } from './kafkaBusOptions';
 import { RequestConsumer } from './requestConsumer';
 
@@ -210,7 +211,7 @@ export class KafkaMessageBus implements MessageBus {
       },
       { topic: this.topics.replies(this.busId), partitions: 1 },
     ]);
-    const producer = this.client.producer();
+    const producer = new CoalescingProducer(this.client.producer());
     this.producer = producer;
     await producer.connect();
     const replies = this.client.consumer({

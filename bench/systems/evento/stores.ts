@@ -1,4 +1,5 @@
 import { createPool } from 'mysql2/promise';
+import type { PoolConfig } from 'pg';
 import { container, type InjectionToken } from 'tsyringe';
 import {
   EventoBundle,
@@ -7,6 +8,7 @@ import {
   type ConsumerStateStore,
   type EventStore,
   type EventToAppend,
+  type MessageBus,
 } from '../../../src';
 import { describeErrorContext } from '../../../src/errors';
 import { MysqlConsumerStateStore, MysqlEventStore } from '../../../src/mysql';
@@ -25,8 +27,15 @@ export interface EventoStores {
   close(): Promise<void>;
 }
 
-/** Opens (and migrates) evento-ts's stores for `kind`, tables prefixed `prefix`. */
-export async function openStores(kind: StoreKind, prefix: string): Promise<EventoStores> {
+/**
+ * Opens (and migrates) evento-ts's stores for `kind`, tables prefixed `prefix`; `poolConfig`
+ * amends the PostgreSQL pools' settings.
+ */
+export async function openStores(
+  kind: StoreKind,
+  prefix: string,
+  poolConfig: Omit<PoolConfig, 'connectionString'> = {},
+): Promise<EventoStores> {
   if (kind === 'memory') {
     const eventStore = new InMemoryEventStore();
     const stateStore = new InMemoryConsumerStateStore();
@@ -37,7 +46,7 @@ export async function openStores(kind: StoreKind, prefix: string): Promise<Event
       connectionString: pgUrl(),
       schema: PG_SCHEMA,
       tablePrefix: prefix,
-      poolConfig: { max: POOL_SIZE, application_name: 'evento-bench' },
+      poolConfig: { max: POOL_SIZE, application_name: 'evento-bench', ...poolConfig },
     };
     const eventStore = await PostgresEventStore.create(options);
     const stateStore = await PostgresConsumerStateStore.create(options);
@@ -111,18 +120,23 @@ export async function preload(stores: EventoStores, spec: EventSpec): Promise<vo
   }
 }
 
-/** Starts a bundle on the stores with `components`; `container` values are registered first. */
+/**
+ * Starts a bundle on the stores with `components`; `container` values are registered first; `bus`
+ * replaces the bundle's own in-process bus.
+ */
 export async function startBundle(
   stores: EventoStores,
   bundleId: string,
   components: readonly unknown[],
   instances: readonly (readonly [InjectionToken<object>, object])[] = [],
   aggregateCacheSize?: number,
+  bus?: MessageBus,
 ): Promise<EventoBundle> {
   const child = container.createChildContainer();
   for (const [token, value] of instances) child.registerInstance(token, value);
   const builder = EventoBundle.builder();
   if (aggregateCacheSize !== undefined) builder.setAggregateCacheSize(aggregateCacheSize);
+  if (bus !== undefined) builder.setMessageBus(bus);
   return builder
     .setBundleId(bundleId)
     .setComponents(components)

@@ -1,0 +1,48 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { KafkajsClient, KafkaMessageBus } from '../../../../src/kafka';
+import type { Stamps } from './stamps';
+import { TimedKafkaClient } from './timedKafkaClient';
+
+/** `EVENTO_BENCH_KAFKA_BROKERS` or `EVENTO_TEST_KAFKA_BROKERS` (comma-separated), default 127.0.0.1:9092. */
+export const KAFKA_BROKERS = (
+  process.env.EVENTO_BENCH_KAFKA_BROKERS ??
+  process.env.EVENTO_TEST_KAFKA_BROKERS ??
+  '127.0.0.1:9092'
+)
+  .split(',')
+  .map((broker) => broker.trim())
+  .filter((broker) => broker !== '');
+
+/** Partitions of the domain bundle's request topic (the bus's default). */
+export const PARTITIONS = 12;
+
+export function kafka(clientId: string): Kafka {
+  return new Kafka({ clientId, brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING });
+}
+
+/** A KafkaMessageBus on topics prefixed `topicPrefix` whose Kafka traffic is stamped into `stamps`. */
+export function benchBus(clientId: string, topicPrefix: string, stamps: Stamps): KafkaMessageBus {
+  return new KafkaMessageBus({
+    client: new TimedKafkaClient(new KafkajsClient(kafka(clientId)), stamps),
+    topicPrefix,
+    partitions: PARTITIONS,
+    // A member that joins is given its partitions after the others heartbeat (a fifth of this).
+    sessionTimeoutMs: 6_000,
+    onError: (error) => console.error(`[bench] ${clientId}:`, error),
+  });
+}
+
+/** Deletes the topics and consumer groups named under `topicPrefix`. */
+export async function deleteKafkaPrefix(topicPrefix: string): Promise<void> {
+  const admin = kafka('evento-bench-admin').admin();
+  await admin.connect();
+  try {
+    const mine = (name: string): boolean => name.startsWith(`${topicPrefix}.`);
+    const topics = (await admin.listTopics()).filter(mine);
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter(mine);
+    if (groups.length > 0) await admin.deleteGroups(groups);
+  } finally {
+    await admin.disconnect();
+  }
+}
