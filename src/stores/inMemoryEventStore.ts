@@ -1,6 +1,11 @@
 import { ConcurrencyError } from '../errors';
 import { newEventId } from '../internal/eventId';
-import { idempotencyRetention, requireSameCommand, type IdempotencyOptions } from './commandRecords';
+import {
+  CommandIdentity,
+  idempotencyRetention,
+  requireSameCommand,
+  type IdempotencyOptions,
+} from './commandRecords';
 import {
   allContexts,
   type AppendRequest,
@@ -73,9 +78,21 @@ export class InMemoryEventStore implements EventStore {
       this.byAggregate.set(aggregateId, stream);
     }
     if (command !== undefined) {
+      const { idempotencyKey, commandName, resultIsArray } = command;
+      // A CommandIdentity is kept as it is: its fingerprint is hashed only if the key is reused.
+      const fingerprint = command instanceof CommandIdentity ? undefined : command.fingerprint;
       this.commands.set(
-        command.idempotencyKey,
-        Object.freeze({ ...command, events: Object.freeze([...stored]), recordedAt: new Date(this.now()) }),
+        idempotencyKey,
+        Object.freeze({
+          idempotencyKey,
+          commandName,
+          get fingerprint(): string {
+            return fingerprint ?? command.fingerprint;
+          },
+          resultIsArray,
+          events: Object.freeze([...stored]),
+          recordedAt: new Date(this.now()),
+        }),
       );
     }
     notifyAll(this.listeners);

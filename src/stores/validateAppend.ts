@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors';
 import { EVENT_ID_RULE } from '../internal/eventId';
 import { FORBIDDEN_KEYS } from '../internal/forbiddenKeys';
-import { MAX_IDEMPOTENCY_KEY_LENGTH } from './commandRecords';
+import { CommandIdentity, MAX_IDEMPOTENCY_KEY_LENGTH } from './commandRecords';
 import type { AppendRequest, CommandRecord } from './eventStore';
 
 /** A UTF-16 surrogate without its other half: not a character, so no database can store it faithfully. */
@@ -58,7 +58,9 @@ export function validateAppend(request: AppendRequest): void {
 function validateCommandRecord(command: CommandRecord): void {
   validateIdempotencyKey(command.idempotencyKey);
   requireStorableText(command.commandName, 'the command name', '@PayloadName');
-  requireStorableText(command.fingerprint, 'the command fingerprint', 'commandFingerprint()');
+  // A CommandIdentity's fingerprint is hex by construction: checking it would hash every command.
+  if (!(command instanceof CommandIdentity))
+    requireStorableText(command.fingerprint, 'the command fingerprint', 'commandFingerprint()');
   if (typeof command.resultIsArray !== 'boolean') {
     throw new InvalidArgumentError('append() got a command record whose resultIsArray is not a boolean.');
   }
