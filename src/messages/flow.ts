@@ -64,6 +64,18 @@ export function metadataValues(
       if (value !== undefined && !Object.prototype.hasOwnProperty.call(values, key)) values[key] = value;
     }
   }
+  return stampMetadata(values, cause);
+}
+
+/**
+ * Gives `values`, the keys a new message takes over, the framework's own: a fresh message id, the
+ * cause's correlation id (or the new message's id when it starts a flow) and the cause's id as
+ * causation. Returns `values`.
+ */
+export function stampMetadata(
+  values: Record<string, string>,
+  cause: Message | undefined,
+): Record<string, string> {
   const messageId = newMessageId();
   values[MetadataKeys.messageId] = messageId;
   values[MetadataKeys.correlationId] =

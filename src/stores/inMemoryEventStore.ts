@@ -1,5 +1,6 @@
 import { ConcurrencyError } from '../errors';
 import { newEventId } from '../internal/eventId';
+import { frozenRecord } from '../internal/frozen';
 import {
   CommandIdentity,
   idempotencyRetention,
@@ -83,7 +84,8 @@ export class InMemoryEventStore implements EventStore {
         eventName: event.eventName,
         context: event.context,
         payload: event.payload,
-        metadata: Object.freeze({ ...event.metadata }),
+        // Frozen metadata (as the runtimes make it) is shared, not copied.
+        metadata: frozenRecord(event.metadata),
         createdAt: new Date(event.createdAt.getTime()),
         eventId: event.eventId ?? newEventId(),
       }),

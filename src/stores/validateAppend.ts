@@ -6,6 +6,9 @@ import type { AppendRequest, CommandRecord } from './eventStore';
 
 /** A UTF-16 surrogate without its other half: not a character, so no database can store it faithfully. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** NUL or any surrogate: text without one needs no closer look (most text, checked in one scan). */
+// eslint-disable-next-line no-control-regex -- NUL is one of the characters looked for
+const SUSPECT = /[\u0000\uD800-\uDFFF]/;
 
 /**
  * Rejects an append request no store should accept, before anything is written. Every store calls
@@ -119,6 +122,7 @@ export function requireStorableText(value: unknown, field: string, source: strin
       context: { field },
     });
   }
+  if (!SUSPECT.test(value)) return;
   const problem = value.includes('\u0000')
     ? 'a NUL character (\\u0000)'
     : LONE_SURROGATE.test(value)
