@@ -189,10 +189,11 @@ export class AggregateRuntime {
     for (const [i, event] of events.entries()) {
       const record = records[i] as EventToAppend;
       // The event's own metadata, as a reload from the store gives it: live and replayed state must agree.
-      state = await this.apply(
+      const next = this.applyNow(
         state,
         new EventMessage(event, record.eventName, new Metadata(record.metadata), record.createdAt),
       );
+      state = next instanceof Promise ? await next : next;
     }
     return { result: Array.isArray(result) ? events : events[0], events, records, state };
   }
