@@ -181,7 +181,8 @@ export class AggregateRuntime {
   ): Promise<Decision> {
     checkLifecycle(handler, aggregateId, loaded.version, loaded.state);
     const context = { ...this.deps.gateways, message: message as Message, state: loaded.state };
-    const result = await this.deps.pipeline.call(this.instance, handler, message.payload, context);
+    const called = this.deps.pipeline.call(this.instance, handler, message.payload, context);
+    const result = isThenable(called) ? await called : called;
     const events = checkEvents(handler, result);
     // context.message: the command with what interceptors added for its events (trace context).
     const records = events.map((event) => eventToAppend(event, this.deps.payloads, context.message, now));

@@ -229,7 +229,7 @@ function handle(
 ): Promise<unknown> {
   return kind === 'command'
     ? endpoint.handleCommand(message as CommandMessage)
-    : endpoint.handleQuery(message as QueryMessage);
+    : endpoint.handleQuery(message);
 }
 
 /** The deadline timer's callback: the caller stops waiting. */

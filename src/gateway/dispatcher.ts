@@ -105,7 +105,7 @@ export class Dispatcher {
     if (this.settings.wire !== undefined) options.wire = this.settings.wire;
     return kind === 'command'
       ? this.bus.sendCommand(message as CommandMessage, options)
-      : this.bus.sendQuery(message as QueryMessage, options);
+      : this.bus.sendQuery(message, options);
   }
 }
 

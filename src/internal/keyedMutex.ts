@@ -1,3 +1,5 @@
+import { rejection } from './promises';
+
 /**
  * Runs tasks that share a key one after another, in arrival order; tasks with different keys run
  * concurrently. Keys with nothing queued take no memory.
@@ -24,8 +26,7 @@ function start<T>(task: () => Promise<T>): Promise<T> {
   try {
     return task();
   } catch (error) {
-    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rejects with what the task threw, as an async task would
-    return Promise.reject(error);
+    return rejection(error);
   }
 }
 

@@ -53,6 +53,8 @@ export class InMemoryEventStore implements EventStore {
   private readonly listeners = new Set<() => void>();
   /** Recorded commands by key, oldest first (a Map keeps insertion order). */
   private readonly commands = new Map<string, KeptCommand>();
+  /** When the oldest key kept was recorded (Infinity: none kept). */
+  private oldestRecordedAt = Infinity;
   private readonly retentionMs: number;
   private readonly now: () => number;
 
@@ -96,12 +98,14 @@ export class InMemoryEventStore implements EventStore {
       this.byAggregate.set(aggregateId, stream);
     }
     if (command !== undefined) {
+      const recordedAt = this.now();
       this.commands.set(command.idempotencyKey, {
         command: keptRecord(command),
         first: stored[0]?.sequenceNumber ?? 0,
         count: stored.length,
-        recordedAt: this.now(),
+        recordedAt,
       });
+      if (this.commands.size === 1) this.oldestRecordedAt = recordedAt;
     }
     notifyAll(this.listeners);
     return stored;
@@ -129,9 +133,15 @@ export class InMemoryEventStore implements EventStore {
   /** Deletes the idempotency keys recorded longer ago than the retention; returns how many. */
   cleanUpIdempotencyKeys(): number {
     const before = this.now() - this.retentionMs;
+    // The oldest key is not expired: nothing to look at (the common case, on every append).
+    if (before <= this.oldestRecordedAt) return 0;
     let deleted = 0;
+    this.oldestRecordedAt = Infinity;
     for (const [key, recorded] of this.commands) {
-      if (recorded.recordedAt >= before) break;
+      if (recorded.recordedAt >= before) {
+        this.oldestRecordedAt = recorded.recordedAt;
+        break;
+      }
       this.commands.delete(key);
       deleted++;
     }
