@@ -181,7 +181,8 @@ export class AggregateRuntime {
   ): Promise<Decision> {
     checkLifecycle(handler, aggregateId, loaded.version, loaded.state);
     const context = { ...this.deps.gateways, message: message as Message, state: loaded.state };
-    const result = await this.deps.pipeline.call(this.instance, handler, message.payload, context);
+    const called = this.deps.pipeline.call(this.instance, handler, message.payload, context);
+    const result = isThenable(called) ? await called : called;
     const events = checkEvents(handler, result);
     // context.message: the command with what interceptors added for its events (trace context).
     const records = events.map((event) => eventToAppend(event, this.deps.payloads, context.message, now));
@@ -189,10 +190,11 @@ export class AggregateRuntime {
     for (const [i, event] of events.entries()) {
       const record = records[i] as EventToAppend;
       // The event's own metadata, as a reload from the store gives it: live and replayed state must agree.
-      state = await this.apply(
+      const next = this.applyNow(
         state,
         new EventMessage(event, record.eventName, new Metadata(record.metadata), record.createdAt),
       );
+      state = next instanceof Promise ? await next : next;
     }
     return { result: Array.isArray(result) ? events : events[0], events, records, state };
   }

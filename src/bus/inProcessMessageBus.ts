@@ -27,11 +27,40 @@ export interface InProcessMessageBusOptions {
   readonly maxMessageBytes?: number;
 }
 
-/** A caller waiting for its answer, reached by its reply address. */
-interface Waiting {
-  readonly what: string;
-  readonly codec: WireCodec | undefined;
-  settle(outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): void;
+/** A caller waiting for its answer, reached by its request number (the wire's reply address ends with it). */
+class Waiting {
+  timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly waitingById: Map<number, Waiting>,
+    readonly id: number,
+    private readonly kind: 'command' | 'query',
+    private readonly message: CommandMessage | QueryMessage,
+    readonly codec: WireCodec | undefined,
+    private readonly resolve: (value: unknown) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  /** What is waiting, for messages: "The command Deposit". */
+  get what(): string {
+    return describeRequest(this.kind, this.message);
+  }
+
+  answer(value: unknown): void {
+    if (this.stop()) this.resolve(value);
+  }
+
+  fail(error: unknown): void {
+    if (this.stop()) this.reject(error);
+  }
+
+  /** Stops waiting; false when it already had (answered, failed, past its deadline). */
+  private stop(): boolean {
+    if (this.waitingById.get(this.id) !== this) return false;
+    this.waitingById.delete(this.id);
+    clearTimeout(this.timer);
+    return true;
+  }
 }
 
 /**
@@ -44,11 +73,12 @@ interface Waiting {
 export class InProcessMessageBus implements MessageBus {
   private readonly commands = new Map<string, BusEndpoint[]>();
   private readonly queries = new Map<string, BusEndpoint[]>();
-  private readonly waiting = new Map<string, Waiting>();
+  private readonly waiting = new Map<number, Waiting>();
   private readonly bound = new Set<BusEndpoint>();
   private readonly codecs = new WeakMap<WireContext, WireCodec>();
   private readonly anonymous: WireContext = { payloads: new PayloadRegistry() };
-  private readonly id = randomUUID();
+  /** Reply addresses on the wire: this prefix and the request's number. */
+  private readonly replyPrefix = `in-process:${randomUUID()}/`;
   private readonly serialize: boolean;
   private readonly maxMessageBytes: number | undefined;
   private turn = 0;
@@ -83,15 +113,11 @@ export class InProcessMessageBus implements MessageBus {
   }
 
   sendCommand(message: CommandMessage, options: BusRequestOptions): Promise<unknown> {
-    return this.request('command', message, options, (endpoint, m) =>
-      endpoint.handleCommand(m as CommandMessage),
-    );
+    return this.request('command', message, options);
   }
 
   sendQuery(message: QueryMessage, options: BusRequestOptions): Promise<QueryResponse<unknown>> {
-    return this.request('query', message, options, (endpoint, m) => endpoint.handleQuery(m)) as Promise<
-      QueryResponse<unknown>
-    >;
+    return this.request('query', message, options) as Promise<QueryResponse<unknown>>;
   }
 
   cluster(): ClusterBundle[] {
@@ -114,12 +140,8 @@ export class InProcessMessageBus implements MessageBus {
     this.commands.clear();
     this.queries.clear();
     const waiting = [...this.waiting.values()];
-    this.waiting.clear();
     for (const w of waiting) {
-      w.settle({
-        ok: false,
-        error: closedWhileWaiting(w.what),
-      });
+      w.fail(closedWhileWaiting(w.what));
     }
   }
 
@@ -127,10 +149,8 @@ export class InProcessMessageBus implements MessageBus {
     kind: 'command' | 'query',
     message: CommandMessage | QueryMessage,
     options: BusRequestOptions | undefined,
-    handle: (endpoint: BusEndpoint, message: CommandMessage | QueryMessage) => Promise<unknown>,
   ): Promise<unknown> {
-    const what = `The ${kind} ${message.payloadName}`;
-    if (this.closed) return Promise.reject(closedError(`send ${what}`));
+    if (this.closed) return Promise.reject(closedError(`send ${describeRequest(kind, message)}`));
     let endpoint: BusEndpoint;
     try {
       endpoint = this.pick(kind === 'command' ? this.commands : this.queries, message.payloadName, kind);
@@ -138,77 +158,62 @@ export class InProcessMessageBus implements MessageBus {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     const deadline = deadlineOf(options);
-    const address = `in-process:${this.id}/${++this.requests}`;
+    const id = ++this.requests;
     return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const settle: Waiting['settle'] = (outcome) => {
-        clearTimeout(timer);
-        this.waiting.delete(address);
-        if (outcome.ok) resolve(outcome.value);
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a handler may throw anything; the caller gets it as thrown
-        else reject(outcome.error);
-      };
       const caller = this.serialize ? this.codecFor(options?.wire ?? this.anonymous) : undefined;
-      this.waiting.set(address, { what, codec: caller, settle });
-      if (deadline !== undefined) {
-        timer = setTimeout(
-          () =>
-            this.waiting.get(address)?.settle({ ok: false, error: deadlinePassed(what, deadline, options) }),
-          Math.max(0, deadline - Date.now()),
-        );
-      }
+      const waiting = new Waiting(this.waiting, id, kind, message, caller, resolve, reject);
+      this.waiting.set(id, waiting);
+      // The request's one timer: the gateways arm none of their own.
+      if (deadline !== undefined)
+        waiting.timer = setTimeout(expire, Math.max(0, deadline - Date.now()), waiting, deadline, options);
       try {
-        this.deliver(message, endpoint, handle, deadline, address, caller);
+        this.deliver(kind, message, endpoint, deadline, waiting);
       } catch (error) {
         // Not delivered (could not be encoded or decoded): not executed.
-        settle({ ok: false, error });
+        waiting.fail(error);
       }
     });
   }
 
   private deliver(
+    kind: 'command' | 'query',
     message: CommandMessage | QueryMessage,
     endpoint: BusEndpoint,
-    handle: (endpoint: BusEndpoint, message: CommandMessage | QueryMessage) => Promise<unknown>,
     deadline: number | undefined,
-    address: string,
-    caller: WireCodec | undefined,
+    waiting: Waiting,
   ): void {
+    const caller = waiting.codec;
     if (caller === undefined) {
       if (deadline !== undefined && Date.now() >= deadline) return; // never executed; the timer answers
-      handle(endpoint, message).then(
-        (value) => this.reply(address, { ok: true, value }),
-        (error: unknown) => this.reply(address, { ok: false, error }),
+      // A late answer finds nobody waiting (past its deadline, bus closed) and is dropped.
+      handle(kind, endpoint, message).then(
+        (value) => waiting.answer(value),
+        (error: unknown) => waiting.fail(error),
       );
       return;
     }
     const receiver = this.codecFor(endpoint.wire);
-    const bytes = caller.encodeRequest(message, { deadline, replyTo: address });
+    const bytes = caller.encodeRequest(message, { deadline, replyTo: `${this.replyPrefix}${waiting.id}` });
     const request = receiver.decodeRequest(bytes);
     if (request.deadline !== undefined && Date.now() >= request.deadline) return;
     const id = request.message.messageId;
-    handle(endpoint, request.message).then(
+    handle(kind, endpoint, request.message).then(
       (value) => this.replyBytes(request.replyTo, receiver.encodeResponse(id, value)),
       (error: unknown) => this.replyBytes(request.replyTo, receiver.encodeError(id, error)),
     );
   }
 
-  /** An answer as an object; dropped when nobody waits for it any more (past its deadline, bus closed). */
-  private reply(address: string, outcome: Parameters<Waiting['settle']>[0]): void {
-    this.waiting.get(address)?.settle(outcome);
-  }
-
   /** An answer as bytes, decoded with the caller's classes; dropped when nobody waits for it any more. */
   private replyBytes(address: string | undefined, bytes: Uint8Array): void {
-    const waiting = address === undefined ? undefined : this.waiting.get(address);
+    const id = address?.startsWith(this.replyPrefix) ? Number(address.slice(this.replyPrefix.length)) : NaN;
+    const waiting = this.waiting.get(id);
     if (waiting?.codec === undefined) return;
     try {
       const reply = waiting.codec.decodeReply(bytes);
-      waiting.settle(
-        reply.kind === 'response' ? { ok: true, value: reply.result } : { ok: false, error: reply.error },
-      );
+      if (reply.kind === 'response') waiting.answer(reply.result);
+      else waiting.fail(reply.error);
     } catch (error) {
-      waiting.settle({ ok: false, error });
+      waiting.fail(error);
     }
   }
 
@@ -231,6 +236,26 @@ export class InProcessMessageBus implements MessageBus {
     this.turn = (this.turn + 1) % 1_000_000;
     return endpoints[this.turn % endpoints.length] as BusEndpoint;
   }
+}
+
+/** Hands the message to the endpoint's handler of its kind. */
+function handle(
+  kind: 'command' | 'query',
+  endpoint: BusEndpoint,
+  message: CommandMessage | QueryMessage,
+): Promise<unknown> {
+  return kind === 'command'
+    ? endpoint.handleCommand(message as CommandMessage)
+    : endpoint.handleQuery(message);
+}
+
+/** The deadline timer's callback: the caller stops waiting. */
+function expire(waiting: Waiting, deadline: number, options: BusRequestOptions | undefined): void {
+  waiting.fail(deadlinePassed(waiting.what, deadline, options));
+}
+
+function describeRequest(kind: 'command' | 'query', message: CommandMessage | QueryMessage): string {
+  return `The ${kind} ${message.payloadName}`;
 }
 
 function add(routes: Map<string, BusEndpoint[]>, name: string, endpoint: BusEndpoint): void {

@@ -29,7 +29,8 @@ export interface BusRequestOptions {
   /**
    * Milliseconds since the epoch after which the request must not be executed, and the caller
    * stops waiting (TimeoutError, outcome unknown). The gateways set it to the send time plus
-   * `timeoutMs`; without it the bus waits `timeoutMs` from now.
+   * `timeoutMs`; without it the bus waits `timeoutMs` from now. The bus alone enforces it: the
+   * gateways arm no timer of their own.
    */
   deadline?: number;
   /** The caller's classes: a bus that serializes revives the answer and re-creates errors with them. */

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors';
+import { rejection } from '../internal/promises';
 import { describe } from '../internal/types';
 import type { Metadata } from '../messages/metadata';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
@@ -37,24 +38,29 @@ export class CommandGateway {
    * an aggregate, a service event or nothing for a service. Rejects with the handler's own error,
    * or with a TimeoutError (the handler may still complete).
    */
-  async send<R = unknown>(
+  send<R = unknown>(
     command: Command,
     metadata?: Metadata | Readonly<Record<string, string>>,
     options: SendOptions = {},
   ): Promise<R> {
-    if (!(command instanceof Command)) {
-      throw new InvalidArgumentError(
-        `commandGateway.send() takes a DomainCommand or ServiceCommand, got ${describe(command)}; extend one of them.`,
-      );
+    // No async frame of its own (every command passes here); what it refuses still rejects.
+    try {
+      if (!(command instanceof Command)) {
+        throw new InvalidArgumentError(
+          `commandGateway.send() takes a DomainCommand or ServiceCommand, got ${describe(command)}; extend one of them.`,
+        );
+      }
+      if (options.idempotencyKey !== undefined) validateIdempotencyKey(options.idempotencyKey);
+      const name = this.payloads.nameFor(command.constructor);
+      return this.dispatcher.command(
+        command,
+        name,
+        metadata,
+        options.timeoutMs,
+        options.idempotencyKey,
+      ) as Promise<R>;
+    } catch (error) {
+      return rejection(error);
     }
-    if (options.idempotencyKey !== undefined) validateIdempotencyKey(options.idempotencyKey);
-    const name = this.payloads.nameFor(command.constructor);
-    return this.dispatcher.command(
-      command,
-      name,
-      metadata,
-      options.timeoutMs,
-      options.idempotencyKey,
-    ) as Promise<R>;
   }
 }

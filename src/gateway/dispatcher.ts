@@ -1,13 +1,12 @@
 import type { BusRequestOptions, MessageBus } from '../bus/messageBus';
 import { channel, EventoChannels, traced } from '../diagnostics/channels';
 import { runChain, type ChainLink } from '../internal/chain';
-import { currentMessage, metadataFor } from '../messages/flow';
+import { currentMessage, metadataValues } from '../messages/flow';
 import { CommandMessage, QueryMessage } from '../messages/messages';
 import { Metadata, MetadataKeys, defaultPropagatedMetadataKeys } from '../messages/metadata';
 import type { QueryResponse } from '../messages/payloads';
 import type { Dispatch, DispatchInterceptor, DispatchInterceptorFn } from './dispatchInterceptor';
 import type { WireContext } from '../wire/wireCodec';
-import { withTimeout } from './timeout';
 
 /** How a bundle's gateways send. */
 export interface DispatchSettings {
@@ -33,7 +32,8 @@ export const defaultDispatchSettings: DispatchSettings = {
 /**
  * The one way the gateways send: the message's metadata (the caller's keys, the flow's
  * correlation id and propagated keys, the handled message as cause), the dispatch interceptors,
- * the `evento:dispatch` channel, the bus, and the caller's timeout.
+ * the `evento:dispatch` channel, and the bus with the caller's deadline. The bus enforces the
+ * deadline (a `MessageBus` rejects with TimeoutError once it passed), so no timer is armed here.
  */
 export class Dispatcher {
   private readonly links: readonly ChainLink<Dispatch>[];
@@ -52,13 +52,11 @@ export class Dispatcher {
     timeoutMs: number | undefined,
     idempotencyKey?: string,
   ): Promise<unknown> {
+    const values = metadataValues(metadata, currentMessage(), this.settings.propagatedKeys);
     // Every command carries a key: the caller's, or its own message id.
-    const base = this.metadata(metadata);
-    const withKey = base.with(MetadataKeys.idempotencyKey, idempotencyKey ?? base.messageId);
-    const message = new CommandMessage(payload, payloadName, withKey, new Date());
-    return this.send('command', message, timeoutMs ?? this.settings.defaultTimeoutMs, (m, ms) =>
-      this.bus.sendCommand(m as CommandMessage, this.options(ms)),
-    );
+    values[MetadataKeys.idempotencyKey] = idempotencyKey ?? (values[MetadataKeys.messageId] as string);
+    const message = new CommandMessage(payload, payloadName, new Metadata(Object.freeze(values)), new Date());
+    return this.send('command', message, timeoutMs ?? this.settings.defaultTimeoutMs);
   }
 
   query(
@@ -67,49 +65,47 @@ export class Dispatcher {
     metadata: Metadata | Readonly<Record<string, string>> | undefined,
     timeoutMs: number | undefined,
   ): Promise<QueryResponse<unknown>> {
-    const message = new QueryMessage(payload, payloadName, this.metadata(metadata), new Date());
-    return this.send('query', message, timeoutMs ?? this.settings.defaultTimeoutMs, (m, ms) =>
-      this.bus.sendQuery(m, this.options(ms)),
-    ) as Promise<QueryResponse<unknown>>;
-  }
-
-  /** The request's options: its deadline (now plus the timeout) and the bundle's classes. */
-  private options(timeoutMs: number): BusRequestOptions {
-    const options: BusRequestOptions = { timeoutMs };
-    if (Number.isFinite(timeoutMs) && timeoutMs > 0) options.deadline = Date.now() + timeoutMs;
-    if (this.settings.wire !== undefined) options.wire = this.settings.wire;
-    return options;
-  }
-
-  private metadata(user: Metadata | Readonly<Record<string, string>> | undefined): Metadata {
-    return metadataFor(user, currentMessage(), this.settings.propagatedKeys);
+    const values = metadataValues(metadata, currentMessage(), this.settings.propagatedKeys);
+    const message = new QueryMessage(payload, payloadName, new Metadata(Object.freeze(values)), new Date());
+    return this.send('query', message, timeoutMs ?? this.settings.defaultTimeoutMs) as Promise<
+      QueryResponse<unknown>
+    >;
   }
 
   private send(
     kind: Dispatch['kind'],
     message: CommandMessage | QueryMessage,
     timeoutMs: number,
-    deliver: (message: CommandMessage | QueryMessage, timeoutMs: number) => Promise<unknown>,
   ): Promise<unknown> {
-    const what = `${kind === 'command' ? 'Command' : 'Query'} ${message.payloadName}`;
-    const toBus = (d: Dispatch): Promise<unknown> =>
-      withTimeout(deliver(d.message, timeoutMs), timeoutMs, what);
-    const dispatch = (): Dispatch => ({
+    if (this.links.length === 0 && !dispatchChannel.hasSubscribers)
+      return this.deliver(kind, message, timeoutMs);
+    const first: Dispatch = {
       kind,
       payloadName: message.payloadName,
       payload: message.payload,
       message,
       metadata: message.metadata,
       timeoutMs,
-    });
-    if (this.links.length === 0 && !dispatchChannel.hasSubscribers)
-      return withTimeout(deliver(message, timeoutMs), timeoutMs, what);
-    const first = dispatch();
+    };
     return traced(
       EventoChannels.dispatch,
       () => first,
-      () => runChain(this.links, first, toBus, 'Dispatch'),
+      () => runChain(this.links, first, (d) => this.deliver(d.kind, d.message, d.timeoutMs), 'Dispatch'),
     );
+  }
+
+  /** Hands the message to the bus with its deadline: now plus the timeout. */
+  private deliver(
+    kind: Dispatch['kind'],
+    message: CommandMessage | QueryMessage,
+    timeoutMs: number,
+  ): Promise<unknown> {
+    const options: BusRequestOptions = { timeoutMs };
+    if (Number.isFinite(timeoutMs) && timeoutMs > 0) options.deadline = Date.now() + timeoutMs;
+    if (this.settings.wire !== undefined) options.wire = this.settings.wire;
+    return kind === 'command'
+      ? this.bus.sendCommand(message as CommandMessage, options)
+      : this.bus.sendQuery(message, options);
   }
 }
 

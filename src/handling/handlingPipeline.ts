@@ -25,6 +25,8 @@ const channelOf = Object.fromEntries(
   Object.entries(channelNameOf).map(([kind, name]) => [kind, channel(name)]),
 ) as Record<HandlerKind, ReturnType<typeof channel>>;
 
+const appendChannel = channel(EventoChannels.append);
+
 const componentKinds: readonly ComponentKind[] = [
   'aggregate',
   'service',
@@ -91,6 +93,7 @@ export class HandlingPipeline {
    * bundleId, instanceId, aggregateId, expectedVersion, eventNames).
    */
   append(store: EventStore, request: AppendRequest): Promise<StoredEvent[]> {
+    if (!appendChannel.hasSubscribers) return store.append(request);
     return traced(
       EventoChannels.append,
       () => ({

@@ -1,22 +1,33 @@
+import { rejection } from './promises';
+
 /**
  * Runs tasks that share a key one after another, in arrival order; tasks with different keys run
  * concurrently. Keys with nothing queued take no memory.
  */
 export class KeyedMutex {
-  private readonly tails = new Map<string, Promise<void>>();
+  /** Per key, a promise that settles (never rejects) when the last task queued on it has ended. */
+  private readonly tails = new Map<string, Promise<unknown>>();
 
-  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key);
-    let release!: () => void;
-    const done = new Promise<void>((resolve) => (release = resolve));
-    const tail = previous === undefined ? done : previous.then(() => done);
+    // A task starts at once when its key is free, else when the task before it has ended.
+    const result = previous === undefined ? start(task) : previous.then(task);
+    const tail = result.then(ignore, ignore);
     this.tails.set(key, tail);
-    try {
-      if (previous !== undefined) await previous;
-      return await task();
-    } finally {
-      release();
+    void tail.then(() => {
       if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
+    });
+    return result;
   }
 }
+
+/** `task()`, its synchronous throw as a rejection. */
+function start<T>(task: () => Promise<T>): Promise<T> {
+  try {
+    return task();
+  } catch (error) {
+    return rejection(error);
+  }
+}
+
+function ignore(): void {}

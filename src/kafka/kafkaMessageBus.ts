@@ -292,22 +292,23 @@ export class KafkaMessageBus implements MessageBus {
     });
   }
 
-  private async request(
+  /**
+   * Sends a request and waits for its answer. The deadline bounds everything, connecting and
+   * looking up the owner included: the caller hears by then, whatever is still under way.
+   */
+  private request(
     kind: 'command' | 'query',
     message: CommandMessage | QueryMessage,
     key: string | null,
     options: BusRequestOptions,
   ): Promise<unknown> {
     const what = `The ${kind} ${message.payloadName}`;
-    if (this.closed) throw closedError(`send ${what}`);
-    await this.connect();
-    const bundleId = await this.ownerOf(kind, message.payloadName);
-    if (this.closed) throw closedError(`send ${what}`);
+    if (this.closed) return Promise.reject(closedError(`send ${what}`));
     const deadline = deadlineOf(options);
-    if (deadline !== undefined && Date.now() >= deadline) throw deadlinePassed(what, deadline, options);
+    if (deadline !== undefined && Date.now() >= deadline)
+      return Promise.reject(deadlinePassed(what, deadline, options));
     const codec = this.codecFor(options.wire ?? this.anonymous);
     const address = replyAddress(this.topics.replies(this.busId), ++this.requests);
-    const bytes = codec.encodeRequest(message, { deadline, replyTo: address });
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const settle = (outcome: Outcome): void => {
@@ -325,19 +326,46 @@ export class KafkaMessageBus implements MessageBus {
           Math.max(0, deadline - Date.now()),
         );
       }
-      const headers: Record<string, string> = {
-        [BusHeaders.replyTo]: address,
-        [BusHeaders.messageId]: message.messageId,
-        [BusHeaders.kind]: kind,
-        [BusHeaders.payloadName]: message.payloadName,
-      };
-      if (deadline !== undefined) headers[BusHeaders.deadline] = String(deadline);
-      this.producerOrThrow()
-        .send(this.topics.requests(bundleId), [{ key, value: Buffer.from(bytes), headers }])
-        .catch((error: unknown) =>
-          this.waiting.get(address)?.settle({ ok: false, error: notSent(what, error) }),
-        );
+      this.deliver(kind, message, key, deadline, address, codec).catch((error: unknown) =>
+        this.waiting.get(address)?.settle({ ok: false, error }),
+      );
     });
+  }
+
+  /** Finds the owner and writes the request to its topic; rejects with the error its caller gets. */
+  private async deliver(
+    kind: 'command' | 'query',
+    message: CommandMessage | QueryMessage,
+    key: string | null,
+    deadline: number | undefined,
+    address: string,
+    codec: WireCodec,
+  ): Promise<void> {
+    const what = `The ${kind} ${message.payloadName}`;
+    let bundleId: string;
+    try {
+      await this.connect();
+      bundleId = await this.ownerOf(kind, message.payloadName);
+    } catch (error) {
+      // Nothing was written: not delivered (NoHandlerError and the like pass as they are).
+      throw error instanceof BrokerUnavailableError ? notSent(what, error) : error;
+    }
+    if (this.closed) throw closedError(`send ${what}`);
+    const bytes = codec.encodeRequest(message, { deadline, replyTo: address });
+    const headers: Record<string, string> = {
+      [BusHeaders.replyTo]: address,
+      [BusHeaders.messageId]: message.messageId,
+      [BusHeaders.kind]: kind,
+      [BusHeaders.payloadName]: message.payloadName,
+    };
+    if (deadline !== undefined) headers[BusHeaders.deadline] = String(deadline);
+    try {
+      await this.producerOrThrow().send(this.topics.requests(bundleId), [
+        { key, value: Buffer.from(bytes), headers },
+      ]);
+    } catch (error) {
+      throw notSent(what, error);
+    }
   }
 
   /** The bundle handling `name`; when none is known, reads discovery up to now once before failing. */
@@ -391,6 +419,7 @@ export class KafkaMessageBus implements MessageBus {
 
 /** A request the producer could not write: not delivered when the broker was unreachable. */
 function notSent(what: string, error: unknown): DeliveryError | HandlerLostError {
+  if (error instanceof DeliveryError) return error;
   if (error instanceof BrokerUnavailableError || error instanceof ConfigurationError) {
     return new DeliveryError(
       `${what} could not be sent to Kafka (${error.message}); it was not delivered. Send it again once the broker is reachable.`,

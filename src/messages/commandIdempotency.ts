@@ -1,4 +1,4 @@
-import { commandFingerprint, requireSameCommand } from '../stores/commandRecords';
+import { CommandIdentity, requireSameCommand } from '../stores/commandRecords';
 import type { CommandRecord, EventStore, RecordedCommand } from '../stores/eventStore';
 import { publishedEvent } from './eventRecords';
 import type { CommandMessage } from './messages';
@@ -14,7 +14,10 @@ export function idempotencyKeyOf(message: CommandMessage): string | undefined {
   return key === '' ? undefined : key;
 }
 
-/** The record an append of `message`'s events carries; undefined when the message has no key. */
+/**
+ * The record an append of `message`'s events carries (its fingerprint computed only if read, see
+ * CommandIdentity); undefined when the message has no key.
+ */
 export function commandRecordOf(
   message: CommandMessage,
   payloads: PayloadRegistry,
@@ -22,12 +25,12 @@ export function commandRecordOf(
 ): CommandRecord | undefined {
   const idempotencyKey = idempotencyKeyOf(message);
   if (idempotencyKey === undefined) return undefined;
-  return {
+  return new CommandIdentity(
     idempotencyKey,
-    commandName: message.payloadName,
-    fingerprint: commandFingerprint(message.payloadName, payloads.serialize(message.payload)),
+    message.payloadName,
+    payloads.serialize(message.payload),
     resultIsArray,
-  };
+  );
 }
 
 /** What a command handler returned the first time, rebuilt from the events recorded with its key. */

@@ -2,7 +2,7 @@ import { SerializationError, UnreadableEventError } from '../errors';
 import { newEventId } from '../internal/eventId';
 import type { Class } from '../internal/types';
 import type { EventToAppend, StoredEvent } from '../stores/eventStore';
-import { metadataFor } from './flow';
+import { stampMetadata } from './flow';
 import { PublishedEvent, type Message } from './messages';
 import { Metadata, MetadataKeys } from './metadata';
 import type { PayloadRegistry } from './payloadRegistry';
@@ -11,7 +11,7 @@ import type { Event } from './payloads';
 /**
  * The record to append for `event`, produced while handling `cause`: it carries the cause's
  * metadata (your keys travel from command to event), a new message id, the flow's correlation id
- * and the cause as causation.
+ * and the cause as causation. Its metadata is frozen, so messages and stores can share it.
  */
 export function eventToAppend(
   event: Event,
@@ -19,19 +19,24 @@ export function eventToAppend(
   cause: Message,
   createdAt: Date,
 ): EventToAppend {
+  return {
+    eventName: payloads.register(event.constructor as Class),
+    context: event.getContext(),
+    payload: payloads.serialize(event),
+    metadata: Object.freeze(stampMetadata(inheritedMetadata(cause), cause)),
+    createdAt,
+    eventId: newEventId(),
+  };
+}
+
+/** The keys of the cause's metadata an event takes over: all but its message id and causation id. */
+function inheritedMetadata(cause: Message): Record<string, string> {
   const {
     [MetadataKeys.messageId]: _id,
     [MetadataKeys.causationId]: _cause,
     ...inherited
   } = cause.metadata.toRecord();
-  return {
-    eventName: payloads.register(event.constructor as Class),
-    context: event.getContext(),
-    payload: payloads.serialize(event),
-    metadata: metadataFor(inherited, cause).toRecord(),
-    createdAt,
-    eventId: newEventId(),
-  };
+  return inherited;
 }
 
 /**

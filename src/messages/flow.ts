@@ -47,22 +47,42 @@ export function metadataFor(
   cause?: Message,
   propagated: readonly string[] = [],
 ): Metadata {
-  const base = Metadata.from(user).toRecord();
+  return new Metadata(Object.freeze(metadataValues(user, cause, propagated)));
+}
+
+/** The values of {@link metadataFor}, as a new record the caller may add keys to before freezing it. */
+export function metadataValues(
+  user: Metadata | Readonly<Record<string, string>> | undefined,
+  cause: Message | undefined,
+  propagated: readonly string[] = [],
+): Record<string, string> {
+  const values: Record<string, string> =
+    user === undefined ? {} : user instanceof Metadata ? user.toRecord() : { ...user };
   if (cause !== undefined) {
     for (const key of propagated) {
       const value = cause.metadata.get(key);
-      if (value !== undefined && !Object.prototype.hasOwnProperty.call(base, key)) base[key] = value;
+      if (value !== undefined && !Object.prototype.hasOwnProperty.call(values, key)) values[key] = value;
     }
   }
+  return stampMetadata(values, cause);
+}
+
+/**
+ * Gives `values`, the keys a new message takes over, the framework's own: a fresh message id, the
+ * cause's correlation id (or the new message's id when it starts a flow) and the cause's id as
+ * causation. Returns `values`.
+ */
+export function stampMetadata(
+  values: Record<string, string>,
+  cause: Message | undefined,
+): Record<string, string> {
   const messageId = newMessageId();
-  const correlationId = cause?.metadata.correlationId || base[MetadataKeys.correlationId] || messageId;
-  const values: Record<string, string> = {
-    ...base,
-    [MetadataKeys.messageId]: messageId,
-    [MetadataKeys.correlationId]: correlationId,
-  };
-  const causationId = cause?.messageId || base[MetadataKeys.causationId];
+  values[MetadataKeys.messageId] = messageId;
+  values[MetadataKeys.correlationId] =
+    cause?.metadata.correlationId || values[MetadataKeys.correlationId] || messageId;
+  const causationId = cause?.messageId || values[MetadataKeys.causationId];
   if (causationId) values[MetadataKeys.causationId] = causationId;
-  else delete values[MetadataKeys.causationId];
-  return new Metadata(values);
+  else if (Object.prototype.hasOwnProperty.call(values, MetadataKeys.causationId))
+    delete values[MetadataKeys.causationId];
+  return values;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { frozenRecord } from '../internal/frozen';
 
 /** Keys the framework sets on every message. */
 export const MetadataKeys = {
@@ -39,10 +40,7 @@ export class Metadata {
 
   constructor(values: Readonly<Record<string, string>> = {}) {
     // A frozen plain record (as the stores hand out) cannot change under us: no copy needed.
-    this.values =
-      Object.isFrozen(values) && Object.getPrototypeOf(values) === Object.prototype
-        ? values
-        : Object.freeze({ ...values });
+    this.values = frozenRecord(values);
   }
 
   /** Takes a Metadata as it is, or wraps a record (undefined: empty). */

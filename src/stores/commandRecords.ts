@@ -101,3 +101,25 @@ export class KeyCleanup {
 export function commandFingerprint(commandName: string, payloadJson: string): string {
   return createHash('sha256').update(commandName).update('\u0000').update(payloadJson).digest('hex');
 }
+
+/**
+ * A command's record as the runtimes make it: it keeps the command's JSON and hashes it into the
+ * fingerprint only when the fingerprint is first read, by a store that writes it down (SQL) or
+ * when the key turns out to be recorded already. The in-memory store keeps the record itself, so
+ * a command whose key is never reused is never hashed.
+ */
+export class CommandIdentity implements CommandRecord {
+  private hash: string | undefined;
+
+  constructor(
+    readonly idempotencyKey: string,
+    readonly commandName: string,
+    private readonly payloadJson: string,
+    readonly resultIsArray: boolean,
+  ) {}
+
+  /** {@link commandFingerprint} of the command's name and JSON, computed once, when first read. */
+  get fingerprint(): string {
+    return (this.hash ??= commandFingerprint(this.commandName, this.payloadJson));
+  }
+}

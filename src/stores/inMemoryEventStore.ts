@@ -1,9 +1,16 @@
 import { ConcurrencyError } from '../errors';
 import { newEventId } from '../internal/eventId';
-import { idempotencyRetention, requireSameCommand, type IdempotencyOptions } from './commandRecords';
+import { frozenRecord } from '../internal/frozen';
+import {
+  CommandIdentity,
+  idempotencyRetention,
+  requireSameCommand,
+  type IdempotencyOptions,
+} from './commandRecords';
 import {
   allContexts,
   type AppendRequest,
+  type CommandRecord,
   type EventStore,
   type RecordedCommand,
   type Snapshot,
@@ -19,6 +26,21 @@ export interface InMemoryEventStoreOptions extends IdempotencyOptions {
 }
 
 /**
+ * A recorded command as the in-memory store keeps it: no copies of its events, only where they
+ * are in the global stream.
+ */
+interface KeptCommand {
+  /** The command as appended (a CommandIdentity hashes its fingerprint only if the key is reused). */
+  readonly command: CommandRecord;
+  /** The sequence number of its first event. */
+  readonly first: number;
+  /** How many events it appended. */
+  readonly count: number;
+  /** When its key was recorded, in ms by the store's clock. */
+  readonly recordedAt: number;
+}
+
+/**
  * An event store in process memory: for tests, examples and single-process apps that can lose
  * their data on exit. Appends are synchronous inside, so sequence numbers are contiguous.
  * Idempotency keys expire after the retention; each append deletes the expired ones first
@@ -30,7 +52,9 @@ export class InMemoryEventStore implements EventStore {
   private readonly snapshots = new Map<string, Snapshot>();
   private readonly listeners = new Set<() => void>();
   /** Recorded commands by key, oldest first (a Map keeps insertion order). */
-  private readonly commands = new Map<string, RecordedCommand>();
+  private readonly commands = new Map<string, KeptCommand>();
+  /** When the oldest key kept was recorded (Infinity: none kept). */
+  private oldestRecordedAt = Infinity;
   private readonly retentionMs: number;
   private readonly now: () => number;
 
@@ -45,8 +69,8 @@ export class InMemoryEventStore implements EventStore {
     const { aggregateId, expectedVersion, command } = request;
     const recorded = command === undefined ? undefined : this.commands.get(command.idempotencyKey);
     if (command !== undefined && recorded !== undefined) {
-      requireSameCommand(recorded, command);
-      return [...recorded.events];
+      requireSameCommand(recorded.command, command);
+      return this.eventsOf(recorded);
     }
     const stream = aggregateId === null ? undefined : (this.byAggregate.get(aggregateId) ?? []);
     if (aggregateId !== null && stream !== undefined && stream.length !== expectedVersion) {
@@ -62,7 +86,8 @@ export class InMemoryEventStore implements EventStore {
         eventName: event.eventName,
         context: event.context,
         payload: event.payload,
-        metadata: Object.freeze({ ...event.metadata }),
+        // Frozen metadata (as the runtimes make it) is shared, not copied.
+        metadata: frozenRecord(event.metadata),
         createdAt: new Date(event.createdAt.getTime()),
         eventId: event.eventId ?? newEventId(),
       }),
@@ -73,25 +98,50 @@ export class InMemoryEventStore implements EventStore {
       this.byAggregate.set(aggregateId, stream);
     }
     if (command !== undefined) {
-      this.commands.set(
-        command.idempotencyKey,
-        Object.freeze({ ...command, events: Object.freeze([...stored]), recordedAt: new Date(this.now()) }),
-      );
+      const recordedAt = this.now();
+      this.commands.set(command.idempotencyKey, {
+        command: keptRecord(command),
+        first: stored[0]?.sequenceNumber ?? 0,
+        count: stored.length,
+        recordedAt,
+      });
+      if (this.commands.size === 1) this.oldestRecordedAt = recordedAt;
     }
     notifyAll(this.listeners);
     return stored;
   }
 
   async findCommand(idempotencyKey: string): Promise<RecordedCommand | undefined> {
-    return this.commands.get(idempotencyKey);
+    const recorded = this.commands.get(idempotencyKey);
+    if (recorded === undefined) return undefined;
+    const { command } = recorded;
+    return Object.freeze({
+      idempotencyKey: command.idempotencyKey,
+      commandName: command.commandName,
+      fingerprint: command.fingerprint,
+      resultIsArray: command.resultIsArray,
+      events: Object.freeze(this.eventsOf(recorded)),
+      recordedAt: new Date(recorded.recordedAt),
+    });
+  }
+
+  /** The events a recorded command appended (contiguous: appends here are synchronous). */
+  private eventsOf(recorded: KeptCommand): StoredEvent[] {
+    return this.events.slice(recorded.first - 1, recorded.first - 1 + recorded.count);
   }
 
   /** Deletes the idempotency keys recorded longer ago than the retention; returns how many. */
   cleanUpIdempotencyKeys(): number {
     const before = this.now() - this.retentionMs;
+    // The oldest key is not expired: nothing to look at (the common case, on every append).
+    if (before <= this.oldestRecordedAt) return 0;
     let deleted = 0;
+    this.oldestRecordedAt = Infinity;
     for (const [key, recorded] of this.commands) {
-      if (recorded.recordedAt.getTime() >= before) break;
+      if (recorded.recordedAt >= before) {
+        this.oldestRecordedAt = recorded.recordedAt;
+        break;
+      }
       this.commands.delete(key);
       deleted++;
     }
@@ -148,4 +198,11 @@ export function notifyAll(listeners: Iterable<() => void>): void {
       // A listener only schedules a wake-up; its failure must not fail the writer.
     }
   }
+}
+
+/** The record to keep: a CommandIdentity as it is (immutable), any other as a frozen copy. */
+function keptRecord(command: CommandRecord): CommandRecord {
+  if (command instanceof CommandIdentity) return command;
+  const { idempotencyKey, commandName, fingerprint, resultIsArray } = command;
+  return Object.freeze({ idempotencyKey, commandName, fingerprint, resultIsArray });
 }
