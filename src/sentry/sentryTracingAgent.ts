@@ -10,6 +10,7 @@ import {
   spanOp,
   type TracingOptions,
 } from '../tracing/spans';
+import { readTraceparent, TRACEPARENT } from '../tracing/traceparent';
 import type { TracingAgent } from '../tracing/tracingAgent';
 
 /** Options of {@link SentryTracingAgent}. */
@@ -19,6 +20,13 @@ export interface SentryTracingOptions extends TracingOptions {
    * (`Sentry.getClient()`). With none, the agent does nothing: it never initialises Sentry.
    */
   readonly client?: Sentry.NodeClient | undefined;
+  /**
+   * Speak W3C trace context too: continue a trace from a message's `traceparent` (before its
+   * `sentry-trace`) and write `traceparent` beside `sentry-trace`/`baggage`, so that an
+   * OpenTelemetry agent (`evento-ts/opentelemetry`) and this one continue each other's traces.
+   * Default: the client's own `propagateTraceparent` option.
+   */
+  readonly propagateTraceparent?: boolean | undefined;
 }
 
 /** The Sentry trace context keys, as they travel in a message's metadata. */
@@ -31,11 +39,20 @@ export const SentryKeys = {
 
 /** `<trace id>-<span id>` and an optional `-<sampled>`; anything else is ignored as malformed. */
 const SENTRY_TRACE = /^([0-9a-f]{32})-([0-9a-f]{16})(-[01])?$/;
+/** The trace id of the dynamic sampling context in a `baggage` header. */
+const BAGGAGE_TRACE_ID = /(?:^|,)\s*sentry-trace_id=([0-9a-f]{32})\s*(?:[,;]|$)/;
+
+/** The headers `Sentry.continueTrace` takes. */
+interface IncomingTrace {
+  readonly sentryTrace: string;
+  readonly baggage: string | undefined;
+}
 
 /**
  * A {@link TracingAgent} on `@sentry/node`, for a client the application initialised (it never
- * calls `Sentry.init`). It continues the trace in a message's `sentry-trace`/`baggage` (a
- * malformed `sentry-trace` is ignored), starts a new trace under `@Track`, and otherwise leaves a
+ * calls `Sentry.init`). It continues the trace in a message's `sentry-trace`/`baggage` (or, with
+ * `propagateTraceparent`, its W3C `traceparent`; a malformed header is ignored), starts a new
+ * trace under `@Track`, and otherwise leaves a
  * call alone; spans are named and tagged as every evento span (see docs/observability.md), and
  * sampled by the client's `tracesSampleRate`/`tracesSampler` and the incoming sampling decision.
  *
@@ -49,17 +66,17 @@ export class SentryTracingAgent implements TracingAgent {
   track(call: HandlerCall, next: HandlerNext): Promise<unknown> {
     const client = this.options.client ?? Sentry.getClient();
     if (client === undefined) return next();
-    const sentryTrace = call.metadata.get(SentryKeys.sentryTrace)?.trim();
-    if (sentryTrace !== undefined && SENTRY_TRACE.test(sentryTrace)) {
-      const baggage = call.metadata.get(SentryKeys.baggage);
-      return this.inClient(client, () =>
-        Sentry.continueTrace({ sentryTrace, baggage }, () => this.span(call, next)),
-      );
+    const w3c = this.speaksW3c(client);
+    const incoming = incomingTrace(call, w3c);
+    if (incoming !== undefined) {
+      return this.inClient(client, () => Sentry.continueTrace(incoming, () => this.span(call, next, w3c)));
     }
     if (call.consumerId === undefined && Sentry.getActiveSpan() !== undefined) {
-      return this.inClient(client, () => this.span(call, next));
+      return this.inClient(client, () => this.span(call, next, w3c));
     }
-    if (call.tracked) return this.inClient(client, () => Sentry.startNewTrace(() => this.span(call, next)));
+    if (call.tracked) {
+      return this.inClient(client, () => Sentry.startNewTrace(() => this.span(call, next, w3c)));
+    }
     // Not traced, but its final failure is still reported (without a span to link).
     return next().catch((error: unknown) => {
       if (isFinalFailure(call, error)) this.inClient(client, () => this.capture(call, error));
@@ -69,7 +86,12 @@ export class SentryTracingAgent implements TracingAgent {
 
   activeTraceContext(): Readonly<Record<string, string>> | undefined {
     const span = Sentry.getActiveSpan();
-    return span === undefined ? undefined : traceKeys(span);
+    if (span === undefined) return undefined;
+    return traceKeys(span, this.speaksW3c(this.options.client ?? Sentry.getClient()));
+  }
+
+  private speaksW3c(client: Sentry.NodeClient | undefined): boolean {
+    return this.options.propagateTraceparent ?? client?.getOptions().propagateTraceparent === true;
   }
 
   private inClient<T>(client: Sentry.NodeClient, work: () => T): T {
@@ -80,7 +102,7 @@ export class SentryTracingAgent implements TracingAgent {
     });
   }
 
-  private span(call: HandlerCall, next: HandlerNext): Promise<unknown> {
+  private span(call: HandlerCall, next: HandlerNext, w3c: boolean): Promise<unknown> {
     const options = {
       name: spanName(call),
       op: spanOp(call),
@@ -88,7 +110,7 @@ export class SentryTracingAgent implements TracingAgent {
     };
     return Sentry.startSpan(options, async (span) => {
       try {
-        return await next(traceKeys(span));
+        return await next(traceKeys(span, w3c));
       } catch (error) {
         span.setStatus({ code: 2, message: 'internal_error' });
         if (isFinalFailure(call, error)) this.capture(call, error);
@@ -113,12 +135,35 @@ export class SentryTracingAgent implements TracingAgent {
   }
 }
 
-/** The `sentry-trace` and `baggage` keys that continue `span`'s trace. */
-function traceKeys(span: Sentry.Span): Record<string, string> {
-  const data = Sentry.getTraceData({ span });
+/**
+ * The trace a handled message continues: with `w3c`, its `traceparent` first (an OpenTelemetry
+ * agent writes only that one, and the `sentry-trace` then still in the metadata is an older
+ * span's), with the `baggage` only when it belongs to that trace; else a well-formed `sentry-trace`.
+ */
+function incomingTrace(call: HandlerCall, w3c: boolean): IncomingTrace | undefined {
+  const baggage = call.metadata.get(SentryKeys.baggage);
+  if (w3c) {
+    const parent = readTraceparent(call.metadata.get(TRACEPARENT));
+    if (parent !== undefined) {
+      const sampled = (parent.flags & 1) === 1 ? '1' : '0';
+      const sameTrace = baggage !== undefined && BAGGAGE_TRACE_ID.exec(baggage)?.[1] === parent.traceId;
+      return {
+        sentryTrace: `${parent.traceId}-${parent.parentSpanId}-${sampled}`,
+        baggage: sameTrace ? baggage : undefined,
+      };
+    }
+  }
+  const sentryTrace = call.metadata.get(SentryKeys.sentryTrace)?.trim();
+  if (sentryTrace === undefined || !SENTRY_TRACE.test(sentryTrace)) return undefined;
+  return { sentryTrace, baggage };
+}
+
+/** The `sentry-trace` and `baggage` keys that continue `span`'s trace, and with `w3c` its `traceparent`. */
+function traceKeys(span: Sentry.Span, w3c: boolean): Record<string, string> {
+  const data = Sentry.getTraceData({ span, propagateTraceparent: w3c });
   const keys: Record<string, string> = {};
   if (data['sentry-trace'] !== undefined) keys[SentryKeys.sentryTrace] = data['sentry-trace'];
   if (data.baggage !== undefined) keys[SentryKeys.baggage] = data.baggage;
-  if (data.traceparent !== undefined) keys.traceparent = data.traceparent;
+  if (data.traceparent !== undefined) keys[TRACEPARENT] = data.traceparent;
   return keys;
 }
