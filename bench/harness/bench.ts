@@ -6,6 +6,7 @@ import { latencyCases } from '../workloads/latency';
 import { longCases } from '../workloads/long';
 import { scaleCases } from '../workloads/scale';
 import { startupCases } from '../workloads/startup';
+import { tracingCases } from '../workloads/tracing';
 import { parseArgs, type BenchConfig } from './config';
 import { dropAll } from './databases';
 import { describeEnvironment } from './environment';
@@ -22,6 +23,7 @@ export const WORKLOADS: Readonly<Record<string, (config: BenchConfig) => BenchCa
   long: longCases,
   scale: scaleCases,
   'start-up': startupCases,
+  tracing: tracingCases,
 };
 
 /** What a finished bench run returns (the CI test checks it). */

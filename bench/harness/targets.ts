@@ -85,6 +85,16 @@ export function evaluateTargets(results: readonly Measurement[]): string {
       );
   }
   for (const m of results) {
+    if (m.workload !== 'tracing' || m.system === 'evento-ts' || m.throughput === undefined) continue;
+    const baseline = find('tracing', m.variant, m.store)?.throughput;
+    if (baseline === undefined || baseline.median === 0) continue;
+    const value = m.throughput.median / baseline.median;
+    const label = `Commands with tracing, ${m.store}, ${m.variant}: ${m.system.replace('evento-ts + ', '')}`;
+    if (m.system === 'evento-ts + Sentry (rate 0)')
+      add(`${label} ≥ 0.95 × no agent`, value, times, (v) => v >= 0.95);
+    else lines.push(`| ${label}, × no agent (reported) | ${times(value)} | – |`);
+  }
+  for (const m of results) {
     const delivered = m.extra.deliveredRatio;
     if (delivered !== undefined && m.system !== 'raw')
       lines.push(

@@ -5,9 +5,15 @@ export const STORES: readonly StoreKind[] = ['memory', 'postgres', 'mysql'];
 
 /**
  * 'raw' does evento-ts's statements by hand; 'raw-min' the least an append needs (read, insert,
- * unique key); 'evento-ts (no cache)' is evento-ts with its aggregate state cache turned off.
+ * unique key); 'evento-ts (no cache)' is evento-ts with its aggregate state cache turned off;
+ * 'evento-ts + <agent>' is evento-ts with that tracing agent set.
  */
-export type SystemName = 'evento-ts' | 'evento-ts (no cache)' | 'raw' | 'raw-min' | 'emmett';
+export type SystemName =
+  'evento-ts' | 'evento-ts (no cache)' | 'raw' | 'raw-min' | 'emmett' | TracedSystemName;
+
+/** evento-ts with a tracing agent (the tracing workload). */
+export type TracedSystemName =
+  'evento-ts + Sentry (rate 0)' | 'evento-ts + Sentry (rate 1)' | 'evento-ts + OpenTelemetry';
 
 /** A case's parameters, written as they are into the results. */
 export type Params = Readonly<Record<string, string | number | boolean>>;

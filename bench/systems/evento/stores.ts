@@ -7,6 +7,7 @@ import {
   type ConsumerStateStore,
   type EventStore,
   type EventToAppend,
+  type TracingAgent,
 } from '../../../src';
 import { describeErrorContext } from '../../../src/errors';
 import { MysqlConsumerStateStore, MysqlEventStore } from '../../../src/mysql';
@@ -111,18 +112,23 @@ export async function preload(stores: EventoStores, spec: EventSpec): Promise<vo
   }
 }
 
-/** Starts a bundle on the stores with `components`; `container` values are registered first. */
+/**
+ * Starts a bundle on the stores with `components`; `container` values are registered first; with
+ * `tracingAgent`, the bundle traces through it.
+ */
 export async function startBundle(
   stores: EventoStores,
   bundleId: string,
   components: readonly unknown[],
   instances: readonly (readonly [InjectionToken<object>, object])[] = [],
   aggregateCacheSize?: number,
+  tracingAgent?: TracingAgent,
 ): Promise<EventoBundle> {
   const child = container.createChildContainer();
   for (const [token, value] of instances) child.registerInstance(token, value);
   const builder = EventoBundle.builder();
   if (aggregateCacheSize !== undefined) builder.setAggregateCacheSize(aggregateCacheSize);
+  if (tracingAgent !== undefined) builder.setTracingAgent(tracingAgent);
   return builder
     .setBundleId(bundleId)
     .setComponents(components)
