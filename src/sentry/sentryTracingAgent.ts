@@ -12,6 +12,7 @@ import {
 } from '../tracing/spans';
 import { readTraceparent, TRACEPARENT } from '../tracing/traceparent';
 import type { TracingAgent } from '../tracing/tracingAgent';
+import { newTraceId, unsampledBaggage, unsampledTrace, type UnsampledTrace } from './unsampledTrace';
 
 /** Options of {@link SentryTracingAgent}. */
 export interface SentryTracingOptions extends TracingOptions {
@@ -42,10 +43,13 @@ const SENTRY_TRACE = /^([0-9a-f]{32})-([0-9a-f]{16})(-[01])?$/;
 /** The trace id of the dynamic sampling context in a `baggage` header. */
 const BAGGAGE_TRACE_ID = /(?:^|,)\s*sentry-trace_id=([0-9a-f]{32})\s*(?:[,;]|$)/;
 
-/** The headers `Sentry.continueTrace` takes. */
+/** The headers `Sentry.continueTrace` takes, and what they say. */
 interface IncomingTrace {
   readonly sentryTrace: string;
   readonly baggage: string | undefined;
+  readonly traceId: string;
+  /** The parent's sampling decision; undefined when it left it to this process. */
+  readonly sampled: boolean | undefined;
 }
 
 /**
@@ -55,6 +59,8 @@ interface IncomingTrace {
  * trace under `@Track`, and otherwise leaves a
  * call alone; spans are named and tagged as every evento span (see docs/observability.md), and
  * sampled by the client's `tracesSampleRate`/`tracesSampler` and the incoming sampling decision.
+ * A call the client will not sample (rate 0, no sampler, no parent that sampled) gets no span at
+ * all: only the keys that carry its trace id and the negative decision on.
  *
  * A handler's error is captured with the call's tags and the trace link, once: for a command,
  * query or invocation at once; for a consumer only at its last attempt (when the event goes to the
@@ -68,20 +74,19 @@ export class SentryTracingAgent implements TracingAgent {
     if (client === undefined) return next();
     const w3c = this.speaksW3c(client);
     const incoming = incomingTrace(call, w3c);
+    const active =
+      incoming === undefined && call.consumerId === undefined ? Sentry.getActiveSpan() : undefined;
+    if (incoming === undefined && active === undefined && !call.tracked) {
+      // Not traced, but its final failure is still reported (without a trace to link).
+      return this.untraced(call, next, client, undefined);
+    }
+    const unsampled = unsampledTraceOf(client, w3c, incoming, active);
+    if (unsampled !== undefined) return this.untraced(call, next, client, unsampled);
     if (incoming !== undefined) {
       return this.inClient(client, () => Sentry.continueTrace(incoming, () => this.span(call, next, w3c)));
     }
-    if (call.consumerId === undefined && Sentry.getActiveSpan() !== undefined) {
-      return this.inClient(client, () => this.span(call, next, w3c));
-    }
-    if (call.tracked) {
-      return this.inClient(client, () => Sentry.startNewTrace(() => this.span(call, next, w3c)));
-    }
-    // Not traced, but its final failure is still reported (without a span to link).
-    return next().catch((error: unknown) => {
-      if (isFinalFailure(call, error)) this.inClient(client, () => this.capture(call, error));
-      throw error;
-    });
+    if (active !== undefined) return this.inClient(client, () => this.span(call, next, w3c));
+    return this.inClient(client, () => Sentry.startNewTrace(() => this.span(call, next, w3c)));
   }
 
   activeTraceContext(): Readonly<Record<string, string>> | undefined {
@@ -119,9 +124,30 @@ export class SentryTracingAgent implements TracingAgent {
     });
   }
 
-  private capture(call: HandlerCall, error: unknown): void {
+  /** Runs a call without a span (`trace`: the unsampled trace it continues); reports its final failure. */
+  private untraced(
+    call: HandlerCall,
+    next: HandlerNext,
+    client: Sentry.NodeClient,
+    trace: UnsampledTrace | undefined,
+  ): Promise<unknown> {
+    return next(trace?.keys).catch((error: unknown) => {
+      if (isFinalFailure(call, error)) this.inClient(client, () => this.capture(call, error, trace));
+      throw error;
+    });
+  }
+
+  private capture(call: HandlerCall, error: unknown, trace?: UnsampledTrace): void {
     // Sentry marks what it captured: the caller's failing span does not report the same error again.
     Sentry.withScope((scope) => {
+      if (trace !== undefined) {
+        scope.setPropagationContext({
+          traceId: trace.traceId,
+          propagationSpanId: trace.spanId,
+          sampled: false,
+          sampleRand: 1,
+        });
+      }
       const attributes = spanAttributes(call);
       const tags: Record<string, string> = {};
       for (const [key, value] of Object.entries(attributes)) {
@@ -145,17 +171,50 @@ function incomingTrace(call: HandlerCall, w3c: boolean): IncomingTrace | undefin
   if (w3c) {
     const parent = readTraceparent(call.metadata.get(TRACEPARENT));
     if (parent !== undefined) {
-      const sampled = (parent.flags & 1) === 1 ? '1' : '0';
+      const sampled = (parent.flags & 1) === 1;
       const sameTrace = baggage !== undefined && BAGGAGE_TRACE_ID.exec(baggage)?.[1] === parent.traceId;
       return {
-        sentryTrace: `${parent.traceId}-${parent.parentSpanId}-${sampled}`,
+        sentryTrace: `${parent.traceId}-${parent.parentSpanId}-${sampled ? '1' : '0'}`,
         baggage: sameTrace ? baggage : undefined,
+        traceId: parent.traceId,
+        sampled,
       };
     }
   }
   const sentryTrace = call.metadata.get(SentryKeys.sentryTrace)?.trim();
-  if (sentryTrace === undefined || !SENTRY_TRACE.test(sentryTrace)) return undefined;
-  return { sentryTrace, baggage };
+  const match = sentryTrace === undefined ? null : SENTRY_TRACE.exec(sentryTrace);
+  if (sentryTrace === undefined || match === null) return undefined;
+  const flag = match[3];
+  return {
+    sentryTrace,
+    baggage,
+    traceId: match[1] as string,
+    sampled: flag === undefined ? undefined : flag === '-1',
+  };
+}
+
+/**
+ * The trace context of a call the client will not sample, or undefined when it may: with no
+ * `tracesSampler` and `tracesSampleRate` 0, only a parent's positive decision (in the incoming
+ * trace, or of the active span) samples, so the call gets no span, only the keys that carry the
+ * trace and the negative decision on.
+ */
+function unsampledTraceOf(
+  client: Sentry.NodeClient,
+  w3c: boolean,
+  incoming: IncomingTrace | undefined,
+  active: Sentry.Span | undefined,
+): UnsampledTrace | undefined {
+  const options = client.getOptions();
+  if (options.tracesSampler !== undefined || options.tracesSampleRate !== 0) return undefined;
+  if (incoming !== undefined)
+    return incoming.sampled === true ? undefined : unsampledTrace(incoming.traceId, w3c);
+  if (active !== undefined) {
+    const context = active.spanContext();
+    return (context.traceFlags & 1) === 1 ? undefined : unsampledTrace(context.traceId, w3c);
+  }
+  const traceId = newTraceId();
+  return unsampledTrace(traceId, w3c, unsampledBaggage(client, traceId));
 }
 
 /** The `sentry-trace` and `baggage` keys that continue `span`'s trace, and with `w3c` its `traceparent`. */

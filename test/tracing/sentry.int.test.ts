@@ -210,4 +210,60 @@ describe('SentryTracingAgent', () => {
     expect(transactions()).toEqual([]);
     expect(errors()).toHaveLength(1);
   });
+
+  it('at rate 0 still carries one trace id and the negative decision through the flow, and links errors to it', async () => {
+    let metadata: Record<string, string>[] = [];
+    await withSentry({ tracesSampleRate: 0, release: 'r 1' }, async () => {
+      const flow = await startOrderFlow(new SentryTracingAgent({ propagateTraceparent: true }));
+      await flow.orders.getInvoker(OrderApi).place('o1');
+      await flow.untilIdle();
+      metadata = (await flow.store.readAggregate('o1')).map((e) => e.metadata);
+      await rejectionOf(
+        flow.orders.commandGateway.send(new PlaceOrder('refused-4'), {
+          'sentry-trace': '4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0',
+        }),
+      );
+      await flow.stop();
+    });
+    expect(transactions()).toEqual([]);
+    const [placed, shipped] = metadata as [Record<string, string>, Record<string, string>];
+    const [traceId, placeSpan] = (placed['sentry-trace'] ?? '').split('-');
+    expect(placed['sentry-trace']).toMatch(/^[0-9a-f]{32}-[0-9a-f]{16}-0$/);
+    expect(placed.traceparent).toBe(`00-${traceId}-${placeSpan}-00`);
+    expect(placed.baggage?.split(',').sort()).toEqual(
+      [
+        'sentry-environment=production',
+        'sentry-release=r%201',
+        'sentry-public_key=public',
+        `sentry-trace_id=${traceId}`,
+        'sentry-sample_rate=0',
+        'sentry-sampled=false',
+      ].sort(),
+    );
+    // The saga's command, and so the second event, continue the same trace from spans of their own.
+    expect(shipped['sentry-trace']).toMatch(new RegExp(`^${traceId}-[0-9a-f]{16}-0$`));
+    expect(shipped['sentry-trace']).not.toBe(placed['sentry-trace']);
+    expect(shipped.baggage).toBe(placed.baggage);
+    const error = errors()[0] as Item['payload'];
+    expect(errors()).toHaveLength(1);
+    expect(error.contexts.trace.trace_id).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(error.contexts.trace.span_id).toMatch(/^[0-9a-f]{16}$/);
+    expect(error.tags).toMatchObject({ 'evento.component': 'Order', 'evento.payload.name': 'PlaceOrder' });
+  });
+
+  it('at rate 0 follows a parent that sampled the trace', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await withSentry({ tracesSampleRate: 0 }, async () => {
+      const flow = await startOrderFlow(new SentryTracingAgent());
+      await flow.orders.commandGateway.send(new PlaceOrder('o1'), {
+        'sentry-trace': `${traceId}-00f067aa0ba902b7-1`,
+      });
+      await flow.untilIdle();
+      await flow.stop();
+    });
+    const place = transaction('Order.place(PlaceOrder)');
+    expect([place.trace_id, place.parent_span_id]).toEqual([traceId, '00f067aa0ba902b7']);
+    expect(transactions().map((t) => t.trace_id)).toEqual(transactions().map(() => traceId));
+    expect(transactions()).toHaveLength(4);
+  });
 });
