@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { get } from 'node:http';
 
 /** What the host received since it started. */
 export interface Received {
@@ -35,6 +36,8 @@ const server = createServer((req, res) => {
   });
 });
 server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+// Gone with the benchmark process, however it ends.
+process.stdin.on('end', () => process.exit(0)).resume();
 `;
 
 /** The running host: its DSN, its counts, and a way to stop it. */
@@ -47,16 +50,28 @@ export interface EnvelopeHost {
 /** Starts the host in a child process; resolves once it listens. */
 export async function startEnvelopeHost(): Promise<EnvelopeHost> {
   const child: ChildProcess = spawn(process.execPath, ['-e', HOST_SCRIPT], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   const [line] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
   const port = Number(line.toString('utf8').trim());
   return {
     dsn: `http://public@127.0.0.1:${port}/1`,
-    received: async () => (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as Received,
+    received: () => getJson<Received>(port),
     close: async () => {
       child.kill();
       if (child.exitCode === null) await once(child, 'exit');
     },
   };
+}
+
+/** GETs the host's counts on a connection of its own (no kept-alive socket the host may have closed). */
+function getJson<T>(port: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
 }
