@@ -1,9 +1,9 @@
 /**
  * Workload 'tracing': the commands workload's deposits, each starting a trace (`@Track` on the
  * handler), in evento-ts with no tracing agent, with the Sentry agent at sample rate 0 and at 1,
- * and with the OpenTelemetry agent, side by side in one process, alternating run by run. In
- * memory (20,000 commands a run at full size, so that a run lasts long enough to time) and on
- * PostgreSQL (5,000), at concurrency 1 and 16.
+ * and with the OpenTelemetry agent, side by side in one process, alternating run by run, 5 measured
+ * runs each at full size. In memory (10,000 commands a run at full size, so that a run lasts long
+ * enough to time) and on PostgreSQL (2,000), at concurrency 1 and 16.
  */
 import { bySize, type BenchConfig } from '../harness/config';
 import { resetStore } from '../harness/databases';
@@ -18,7 +18,7 @@ export function tracingCases(config: BenchConfig): BenchCase[] {
     .filter((store) => store === 'memory' || store === 'postgres')
     .flatMap((store) =>
       [1, 16].map((concurrency): BenchCase => {
-        const commands = bySize(config, { full: store === 'memory' ? 20_000 : 5000, quick: 1000, smoke: 32 });
+        const commands = bySize(config, { full: store === 'memory' ? 10_000 : 2000, quick: 1000, smoke: 32 });
         const size: CommandsSize = { spec, commands, concurrency };
         return {
           workload: 'tracing',
@@ -32,7 +32,7 @@ export function tracingCases(config: BenchConfig): BenchCase[] {
             concurrency,
           },
           // Ratios of a few per cent need more rounds than the other workloads.
-          ...(config.size === 'full' ? { repetitions: Math.max(config.repetitions, 7) } : {}),
+          ...(config.size === 'full' ? { repetitions: Math.max(config.repetitions, 5) } : {}),
           setup: () => resetStore(store),
           systems: [
             { system: 'evento-ts', create: () => eventoCommands(store, size, true) },
