@@ -7,6 +7,7 @@ import { latencyCases } from '../workloads/latency';
 import { longCases } from '../workloads/long';
 import { scaleCases } from '../workloads/scale';
 import { startupCases } from '../workloads/startup';
+import { tracingCases } from '../workloads/tracing';
 import { parseArgs, type BenchConfig } from './config';
 import { dropAll } from './databases';
 import { describeEnvironment } from './environment';
@@ -24,6 +25,7 @@ export const WORKLOADS: Readonly<Record<string, (config: BenchConfig) => BenchCa
   scale: scaleCases,
   'start-up': startupCases,
   distributed: distributedCases,
+  tracing: tracingCases,
 };
 
 /** What a finished bench run returns (the CI test checks it). */

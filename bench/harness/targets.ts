@@ -1,4 +1,5 @@
 import { ratio, throughputRatio } from './report';
+import { range } from './stats';
 import type { Measurement } from './types';
 
 /** The issue's targets, each with what was measured (the benchmark reports; it does not assert). */
@@ -107,6 +108,14 @@ export function evaluateTargets(results: readonly Measurement[]): string {
       );
   }
   for (const m of results) {
+    if (m.workload !== 'tracing' || m.system === 'evento-ts') continue;
+    const value = perRoundRatio(m, find('tracing', m.variant, m.store));
+    const label = `Commands with tracing, ${m.store}, ${m.variant}: ${m.system.replace('evento-ts + ', '')}`;
+    if (m.system === 'evento-ts + Sentry (rate 0)')
+      add(`${label} ≥ 0.95 × no agent`, value, times, (v) => v >= 0.95);
+    else if (value !== undefined) lines.push(`| ${label}, × no agent (reported) | ${times(value)} | – |`);
+  }
+  for (const m of results) {
     const delivered = m.extra.deliveredRatio;
     if (delivered !== undefined && m.system !== 'raw')
       lines.push(
@@ -114,4 +123,18 @@ export function evaluateTargets(results: readonly Measurement[]): string {
       );
   }
   return lines.join('\n');
+}
+
+/**
+ * The median over rounds of `m`'s throughput divided by `baseline`'s in the same round: the
+ * systems of a round run one after the other, so a change of the machine's load between rounds
+ * falls on both sides of each ratio.
+ */
+function perRoundRatio(m: Measurement, baseline: Measurement | undefined): number | undefined {
+  if (baseline === undefined) return undefined;
+  const ratios = m.samples.flatMap((sample) => {
+    const base = baseline.samples.find((b) => b.index === sample.index);
+    return base === undefined || base.throughput === 0 ? [] : [sample.throughput / base.throughput];
+  });
+  return ratios.length === 0 ? undefined : range(ratios).median;
 }

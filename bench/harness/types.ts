@@ -12,10 +12,21 @@ export const KAFKA_SYSTEMS = [
 
 /**
  * 'raw' does evento-ts's statements by hand; 'raw-min' the least an append needs (read, insert,
- * unique key); 'evento-ts (no cache)' is evento-ts with its aggregate state cache turned off.
+ * unique key); 'evento-ts (no cache)' is evento-ts with its aggregate state cache turned off;
+ * 'evento-ts + <agent>' is evento-ts with that tracing agent set.
  */
 export type SystemName =
-  'evento-ts' | 'evento-ts (no cache)' | 'raw' | 'raw-min' | 'emmett' | (typeof KAFKA_SYSTEMS)[number];
+  | 'evento-ts'
+  | 'evento-ts (no cache)'
+  | 'raw'
+  | 'raw-min'
+  | 'emmett'
+  | TracedSystemName
+  | (typeof KAFKA_SYSTEMS)[number];
+
+/** evento-ts with a tracing agent (the tracing workload). */
+export type TracedSystemName =
+  'evento-ts + Sentry (rate 0)' | 'evento-ts + Sentry (rate 1)' | 'evento-ts + OpenTelemetry';
 
 /** A case's parameters, written as they are into the results. */
 export type Params = Readonly<Record<string, string | number | boolean>>;

@@ -1,11 +1,10 @@
-import { createTraceState, isSpanContextValid, TraceFlags, type SpanContext } from '@opentelemetry/api';
-
-const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+import { createTraceState, TraceFlags, type SpanContext } from '@opentelemetry/api';
+import { readTraceparent, TRACEPARENT } from '../tracing/traceparent';
 
 /** The W3C trace context keys, as they travel in a message's metadata. */
 export const W3CKeys = {
   /** `00-<trace id>-<parent span id>-<flags>`. */
-  traceparent: 'traceparent',
+  traceparent: TRACEPARENT,
   /** Vendor entries, passed on as they came. */
   tracestate: 'tracestate',
 } as const;
@@ -18,18 +17,15 @@ export function parseTraceparent(
   traceparent: string | undefined,
   tracestate: string | undefined,
 ): SpanContext | undefined {
-  if (traceparent === undefined) return undefined;
-  const match = TRACEPARENT.exec(traceparent.trim());
-  if (match === null) return undefined;
-  const [, traceId, spanId, flags] = match as unknown as [string, string, string, string];
-  const context: SpanContext = {
-    traceId,
-    spanId,
-    traceFlags: parseInt(flags, 16) & TraceFlags.SAMPLED,
+  const parsed = readTraceparent(traceparent);
+  if (parsed === undefined) return undefined;
+  return {
+    traceId: parsed.traceId,
+    spanId: parsed.parentSpanId,
+    traceFlags: parsed.flags & TraceFlags.SAMPLED,
     isRemote: true,
     ...(tracestate === undefined || tracestate === '' ? {} : { traceState: createTraceState(tracestate) }),
   };
-  return isSpanContextValid(context) ? context : undefined;
 }
 
 /** `traceparent` and (when there is one) `tracestate` for `context`. */

@@ -10,7 +10,9 @@ import {
   spanOp,
   type TracingOptions,
 } from '../tracing/spans';
+import { readTraceparent, TRACEPARENT } from '../tracing/traceparent';
 import type { TracingAgent } from '../tracing/tracingAgent';
+import { newTraceId, unsampledBaggage, unsampledTrace, type UnsampledTrace } from './unsampledTrace';
 
 /** Options of {@link SentryTracingAgent}. */
 export interface SentryTracingOptions extends TracingOptions {
@@ -19,6 +21,13 @@ export interface SentryTracingOptions extends TracingOptions {
    * (`Sentry.getClient()`). With none, the agent does nothing: it never initialises Sentry.
    */
   readonly client?: Sentry.NodeClient | undefined;
+  /**
+   * Speak W3C trace context too: continue a trace from a message's `traceparent` (before its
+   * `sentry-trace`) and write `traceparent` beside `sentry-trace`/`baggage`, so that an
+   * OpenTelemetry agent (`evento-ts/opentelemetry`) and this one continue each other's traces.
+   * Default: the client's own `propagateTraceparent` option.
+   */
+  readonly propagateTraceparent?: boolean | undefined;
 }
 
 /** The Sentry trace context keys, as they travel in a message's metadata. */
@@ -31,13 +40,27 @@ export const SentryKeys = {
 
 /** `<trace id>-<span id>` and an optional `-<sampled>`; anything else is ignored as malformed. */
 const SENTRY_TRACE = /^([0-9a-f]{32})-([0-9a-f]{16})(-[01])?$/;
+/** The trace id of the dynamic sampling context in a `baggage` header. */
+const BAGGAGE_TRACE_ID = /(?:^|,)\s*sentry-trace_id=([0-9a-f]{32})\s*(?:[,;]|$)/;
+
+/** The headers `Sentry.continueTrace` takes, and what they say. */
+interface IncomingTrace {
+  readonly sentryTrace: string;
+  readonly baggage: string | undefined;
+  readonly traceId: string;
+  /** The parent's sampling decision; undefined when it left it to this process. */
+  readonly sampled: boolean | undefined;
+}
 
 /**
  * A {@link TracingAgent} on `@sentry/node`, for a client the application initialised (it never
- * calls `Sentry.init`). It continues the trace in a message's `sentry-trace`/`baggage` (a
- * malformed `sentry-trace` is ignored), starts a new trace under `@Track`, and otherwise leaves a
+ * calls `Sentry.init`). It continues the trace in a message's `sentry-trace`/`baggage` (or, with
+ * `propagateTraceparent`, its W3C `traceparent`; a malformed header is ignored), starts a new
+ * trace under `@Track`, and otherwise leaves a
  * call alone; spans are named and tagged as every evento span (see docs/observability.md), and
  * sampled by the client's `tracesSampleRate`/`tracesSampler` and the incoming sampling decision.
+ * A call the client will not sample (rate 0, no sampler, no parent that sampled) gets no span at
+ * all: only the keys that carry its trace id and the negative decision on.
  *
  * A handler's error is captured with the call's tags and the trace link, once: for a command,
  * query or invocation at once; for a consumer only at its last attempt (when the event goes to the
@@ -49,27 +72,31 @@ export class SentryTracingAgent implements TracingAgent {
   track(call: HandlerCall, next: HandlerNext): Promise<unknown> {
     const client = this.options.client ?? Sentry.getClient();
     if (client === undefined) return next();
-    const sentryTrace = call.metadata.get(SentryKeys.sentryTrace)?.trim();
-    if (sentryTrace !== undefined && SENTRY_TRACE.test(sentryTrace)) {
-      const baggage = call.metadata.get(SentryKeys.baggage);
-      return this.inClient(client, () =>
-        Sentry.continueTrace({ sentryTrace, baggage }, () => this.span(call, next)),
-      );
+    const w3c = this.speaksW3c(client);
+    const incoming = incomingTrace(call, w3c);
+    const active =
+      incoming === undefined && call.consumerId === undefined ? Sentry.getActiveSpan() : undefined;
+    if (incoming === undefined && active === undefined && !call.tracked) {
+      // Not traced, but its final failure is still reported (without a trace to link).
+      return this.untraced(call, next, client, undefined);
     }
-    if (call.consumerId === undefined && Sentry.getActiveSpan() !== undefined) {
-      return this.inClient(client, () => this.span(call, next));
+    const unsampled = unsampledTraceOf(client, w3c, incoming, active);
+    if (unsampled !== undefined) return this.untraced(call, next, client, unsampled);
+    if (incoming !== undefined) {
+      return this.inClient(client, () => Sentry.continueTrace(incoming, () => this.span(call, next, w3c)));
     }
-    if (call.tracked) return this.inClient(client, () => Sentry.startNewTrace(() => this.span(call, next)));
-    // Not traced, but its final failure is still reported (without a span to link).
-    return next().catch((error: unknown) => {
-      if (isFinalFailure(call, error)) this.inClient(client, () => this.capture(call, error));
-      throw error;
-    });
+    if (active !== undefined) return this.inClient(client, () => this.span(call, next, w3c));
+    return this.inClient(client, () => Sentry.startNewTrace(() => this.span(call, next, w3c)));
   }
 
   activeTraceContext(): Readonly<Record<string, string>> | undefined {
     const span = Sentry.getActiveSpan();
-    return span === undefined ? undefined : traceKeys(span);
+    if (span === undefined) return undefined;
+    return traceKeys(span, this.speaksW3c(this.options.client ?? Sentry.getClient()));
+  }
+
+  private speaksW3c(client: Sentry.NodeClient | undefined): boolean {
+    return this.options.propagateTraceparent ?? client?.getOptions().propagateTraceparent === true;
   }
 
   private inClient<T>(client: Sentry.NodeClient, work: () => T): T {
@@ -80,7 +107,7 @@ export class SentryTracingAgent implements TracingAgent {
     });
   }
 
-  private span(call: HandlerCall, next: HandlerNext): Promise<unknown> {
+  private span(call: HandlerCall, next: HandlerNext, w3c: boolean): Promise<unknown> {
     const options = {
       name: spanName(call),
       op: spanOp(call),
@@ -88,7 +115,7 @@ export class SentryTracingAgent implements TracingAgent {
     };
     return Sentry.startSpan(options, async (span) => {
       try {
-        return await next(traceKeys(span));
+        return await next(traceKeys(span, w3c));
       } catch (error) {
         span.setStatus({ code: 2, message: 'internal_error' });
         if (isFinalFailure(call, error)) this.capture(call, error);
@@ -97,9 +124,30 @@ export class SentryTracingAgent implements TracingAgent {
     });
   }
 
-  private capture(call: HandlerCall, error: unknown): void {
+  /** Runs a call without a span (`trace`: the unsampled trace it continues); reports its final failure. */
+  private untraced(
+    call: HandlerCall,
+    next: HandlerNext,
+    client: Sentry.NodeClient,
+    trace: UnsampledTrace | undefined,
+  ): Promise<unknown> {
+    return next(trace?.keys).catch((error: unknown) => {
+      if (isFinalFailure(call, error)) this.inClient(client, () => this.capture(call, error, trace));
+      throw error;
+    });
+  }
+
+  private capture(call: HandlerCall, error: unknown, trace?: UnsampledTrace): void {
     // Sentry marks what it captured: the caller's failing span does not report the same error again.
     Sentry.withScope((scope) => {
+      if (trace !== undefined) {
+        scope.setPropagationContext({
+          traceId: trace.traceId,
+          propagationSpanId: trace.spanId,
+          sampled: false,
+          sampleRand: 1,
+        });
+      }
       const attributes = spanAttributes(call);
       const tags: Record<string, string> = {};
       for (const [key, value] of Object.entries(attributes)) {
@@ -113,12 +161,68 @@ export class SentryTracingAgent implements TracingAgent {
   }
 }
 
-/** The `sentry-trace` and `baggage` keys that continue `span`'s trace. */
-function traceKeys(span: Sentry.Span): Record<string, string> {
-  const data = Sentry.getTraceData({ span });
+/**
+ * The trace a handled message continues: with `w3c`, its `traceparent` first (an OpenTelemetry
+ * agent writes only that one, and the `sentry-trace` then still in the metadata is an older
+ * span's), with the `baggage` only when it belongs to that trace; else a well-formed `sentry-trace`.
+ */
+function incomingTrace(call: HandlerCall, w3c: boolean): IncomingTrace | undefined {
+  const baggage = call.metadata.get(SentryKeys.baggage);
+  if (w3c) {
+    const parent = readTraceparent(call.metadata.get(TRACEPARENT));
+    if (parent !== undefined) {
+      const sampled = (parent.flags & 1) === 1;
+      const sameTrace = baggage !== undefined && BAGGAGE_TRACE_ID.exec(baggage)?.[1] === parent.traceId;
+      return {
+        sentryTrace: `${parent.traceId}-${parent.parentSpanId}-${sampled ? '1' : '0'}`,
+        baggage: sameTrace ? baggage : undefined,
+        traceId: parent.traceId,
+        sampled,
+      };
+    }
+  }
+  const sentryTrace = call.metadata.get(SentryKeys.sentryTrace)?.trim();
+  const match = sentryTrace === undefined ? null : SENTRY_TRACE.exec(sentryTrace);
+  if (sentryTrace === undefined || match === null) return undefined;
+  const flag = match[3];
+  return {
+    sentryTrace,
+    baggage,
+    traceId: match[1] as string,
+    sampled: flag === undefined ? undefined : flag === '-1',
+  };
+}
+
+/**
+ * The trace context of a call the client will not sample, or undefined when it may: with no
+ * `tracesSampler` and `tracesSampleRate` 0, only a parent's positive decision (in the incoming
+ * trace, or of the active span) samples, so the call gets no span, only the keys that carry the
+ * trace and the negative decision on.
+ */
+function unsampledTraceOf(
+  client: Sentry.NodeClient,
+  w3c: boolean,
+  incoming: IncomingTrace | undefined,
+  active: Sentry.Span | undefined,
+): UnsampledTrace | undefined {
+  const options = client.getOptions();
+  if (options.tracesSampler !== undefined || options.tracesSampleRate !== 0) return undefined;
+  if (incoming !== undefined)
+    return incoming.sampled === true ? undefined : unsampledTrace(incoming.traceId, w3c);
+  if (active !== undefined) {
+    const context = active.spanContext();
+    return (context.traceFlags & 1) === 1 ? undefined : unsampledTrace(context.traceId, w3c);
+  }
+  const traceId = newTraceId();
+  return unsampledTrace(traceId, w3c, unsampledBaggage(client, traceId));
+}
+
+/** The `sentry-trace` and `baggage` keys that continue `span`'s trace, and with `w3c` its `traceparent`. */
+function traceKeys(span: Sentry.Span, w3c: boolean): Record<string, string> {
+  const data = Sentry.getTraceData({ span, propagateTraceparent: w3c });
   const keys: Record<string, string> = {};
   if (data['sentry-trace'] !== undefined) keys[SentryKeys.sentryTrace] = data['sentry-trace'];
   if (data.baggage !== undefined) keys[SentryKeys.baggage] = data.baggage;
-  if (data.traceparent !== undefined) keys.traceparent = data.traceparent;
+  if (data.traceparent !== undefined) keys[TRACEPARENT] = data.traceparent;
   return keys;
 }

@@ -38,7 +38,16 @@ describeWithService('PostgreSQL', PG_URL)('npm run bench -- --smoke', () => {
       }
       expect(new Set(measurements.map((m) => m.store))).toEqual(new Set(STORES));
       expect(new Set(measurements.map((m) => m.system))).toEqual(
-        new Set(['evento-ts', 'evento-ts (no cache)', 'raw', 'raw-min', 'emmett']),
+        new Set([
+          'evento-ts',
+          'evento-ts (no cache)',
+          'raw',
+          'raw-min',
+          'emmett',
+          'evento-ts + Sentry (rate 0)',
+          'evento-ts + Sentry (rate 1)',
+          'evento-ts + OpenTelemetry',
+        ]),
       );
       for (const m of measurements) {
         const where = `${m.workload} [${m.variant}] ${m.store} ${m.system}`;

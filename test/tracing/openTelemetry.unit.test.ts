@@ -1,11 +1,4 @@
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { container } from 'tsyringe';
 import { EventoBundle, Projector, EventHandler, SpanAttributes } from '../../src';
 import { OpenTelemetryTracingAgent } from '../../src/opentelemetry';
@@ -18,26 +11,9 @@ import {
   startOrderFlow,
   UntrackedOrderApi,
 } from './orderFlow';
+import { exporter, named, parentOf, tracer, useOpenTelemetry } from './otelSdk';
 
-const exporter = new InMemorySpanExporter();
-const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-const tracer = provider.getTracer('test');
-const contextManager = new AsyncLocalStorageContextManager();
-
-beforeAll(() => {
-  context.setGlobalContextManager(contextManager.enable());
-});
-afterAll(() => {
-  context.disable();
-});
-beforeEach(() => exporter.reset());
-
-const parentOf = (span: ReadableSpan): string | undefined => span.parentSpanContext?.spanId;
-const named = (name: string): ReadableSpan => {
-  const found = exporter.getFinishedSpans().filter((s) => s.name === name);
-  expect(found.map((s) => s.name)).toEqual([name]);
-  return found[0] as ReadableSpan;
-};
+useOpenTelemetry();
 
 describe('OpenTelemetryTracingAgent', () => {
   it('traces invoker → command → event → saga → command → event → projector across two bundles as one trace, each span the child of the one that caused it', async () => {

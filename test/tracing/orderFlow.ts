@@ -135,7 +135,19 @@ export class OrderBoard {
   }
 }
 
-/** The two bundles, started on one bus and one store, each with `agent`. */
+/** The agent of each bundle, when they differ. */
+export interface AgentPerBundle {
+  readonly orders: TracingAgent;
+  readonly shipping: TracingAgent;
+}
+
+/** How the flow's bus carries messages. */
+export interface OrderFlowOptions {
+  /** Every message crosses the wire format, as between processes (default false). */
+  readonly serialize?: boolean;
+}
+
+/** The two bundles, started on one bus and one store, each with its agent. */
 export interface OrderFlow {
   readonly orders: EventoBundle;
   readonly shipping: EventoBundle;
@@ -144,10 +156,14 @@ export interface OrderFlow {
   stop(): Promise<void>;
 }
 
-export async function startOrderFlow(agent: TracingAgent | undefined): Promise<OrderFlow> {
-  const bus = new InProcessMessageBus();
+export async function startOrderFlow(
+  agents: TracingAgent | AgentPerBundle | undefined,
+  options: OrderFlowOptions = {},
+): Promise<OrderFlow> {
+  const bus = new InProcessMessageBus({ serialize: options.serialize ?? false });
   const store = new InMemoryEventStore();
-  const start = (bundleId: string, components: Function[]): Promise<EventoBundle> => {
+  const start = (bundleId: 'orders' | 'shipping', components: Function[]): Promise<EventoBundle> => {
+    const agent = agents !== undefined && 'orders' in agents ? agents[bundleId] : agents;
     const builder = EventoBundle.builder()
       .setBundleId(bundleId)
       .setInstanceId(`${bundleId}-1`)

@@ -2,9 +2,6 @@
  * The Sentry agent against a local HTTP server on 127.0.0.1 acting as the Sentry host: the DSN
  * points at it, and the tests decode the envelopes the SDK posts after `flush`.
  */
-import { createServer, type Server } from 'node:http';
-import { gunzipSync } from 'node:zlib';
-import * as Sentry from '@sentry/node';
 import { container } from 'tsyringe';
 import {
   CommandHandler,
@@ -19,95 +16,18 @@ import {
 import { SentryTracingAgent } from '../../src/sentry';
 import { rejectionOf } from '../support/waiting';
 import { OrderApi, OrderMarkedShipped, PlaceOrder, startOrderFlow, UntrackedOrderApi } from './orderFlow';
+import { SentryHost, type Item } from './sentryHost';
 
-interface Item {
-  readonly type: string;
-  readonly payload: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-let server: Server;
-let port = 0;
-const bodies: string[] = [];
-
+let host: SentryHost;
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      bodies.push((req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8'));
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as { port: number }).port;
+  host = await SentryHost.start();
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => host.close());
 
-/** Each envelope: a header line, then an item header line and a payload line per item. */
-function items(): Item[] {
-  const out: Item[] = [];
-  for (const body of bodies) {
-    const lines = body.split('\n').filter((l) => l !== '');
-    for (let i = 1; i + 1 < lines.length; i += 2) {
-      const header = JSON.parse(lines[i] as string) as { type: string };
-      out.push({ type: header.type, payload: JSON.parse(lines[i + 1] as string) as Record<string, any> }); // eslint-disable-line @typescript-eslint/no-explicit-any
-    }
-  }
-  return out;
-}
-/** A span as Sentry 11 streams it (`span` items, v2), its attributes flattened to their values. */
-interface SentSpan {
-  readonly name: string;
-  readonly trace_id: string;
-  readonly span_id: string;
-  readonly parent_span_id?: string;
-  readonly is_segment: boolean;
-  readonly status: string;
-  readonly attributes: Record<string, unknown>;
-}
-
-/** The spans sent, as Sentry 11 streams them in `span` items. */
-function spans(): SentSpan[] {
-  const out: SentSpan[] = [];
-  for (const item of items()) {
-    if (item.type !== 'span') continue;
-    for (const raw of item.payload.items as (SentSpan & {
-      attributes: Record<string, { value: unknown }>;
-    })[]) {
-      const attributes = Object.fromEntries(Object.entries(raw.attributes).map(([k, v]) => [k, v.value]));
-      out.push({ ...raw, attributes });
-    }
-  }
-  return out;
-}
-/** Root spans of their process (Sentry's transactions): every evento handler span here. */
-const transactions = (): SentSpan[] => spans().filter((s) => s.is_segment);
-const errors = (): Item['payload'][] =>
-  items()
-    .filter((i) => i.type === 'event')
-    .map((i) => i.payload);
-const transaction = (name: string): SentSpan => {
-  const found = transactions().filter((t) => t.name === name);
-  expect(found.map((t) => t.name)).toEqual([name]);
-  return found[0] as SentSpan;
-};
-
-async function withSentry(options: Sentry.NodeOptions, test: () => Promise<void>): Promise<void> {
-  bodies.length = 0;
-  Sentry.init({
-    dsn: `http://public@127.0.0.1:${port}/1`,
-    defaultIntegrations: false,
-    tracesSampleRate: 1,
-    ...options,
-  });
-  try {
-    await test();
-  } finally {
-    await Sentry.flush(5_000);
-    await Sentry.close(5_000);
-  }
-}
+const withSentry: SentryHost['withSentry'] = (options, test) => host.withSentry(options, test);
+const transactions = (): ReturnType<SentryHost['transactions']> => host.transactions();
+const transaction = (name: string): ReturnType<SentryHost['transaction']> => host.transaction(name);
+const errors = (): Item['payload'][] => host.errors();
 
 describe('SentryTracingAgent', () => {
   it('sends the flow across two bundles as one trace, each transaction the child of the span that caused it', async () => {
@@ -143,7 +63,7 @@ describe('SentryTracingAgent', () => {
     });
     expect(chain[1]?.attributes['sentry.op']).toBe('evento.command');
     expect(chain[0]?.attributes['sentry.op']).toBe('evento.invocation');
-    expect(bodies.join('\n')).not.toContain('4111');
+    expect(host.bodies.join('\n')).not.toContain('4111');
   });
 
   it('reports a handler error once, as an error event with its tags and linked to the trace', async () => {
@@ -169,7 +89,7 @@ describe('SentryTracingAgent', () => {
     });
     expect(error.contexts.trace.trace_id).toBe(place.trace_id);
     expect(error.contexts.trace.span_id).toBe(place.span_id);
-    expect(bodies.join('\n')).not.toContain('4111');
+    expect(host.bodies.join('\n')).not.toContain('4111');
   });
 
   it('sends no transaction without @Track and without an incoming trace', async () => {
@@ -241,7 +161,7 @@ describe('SentryTracingAgent', () => {
       '{"orderId":"refused-2"}',
     ]);
     expect(errors()[0]?.contexts.evento.payload).toBe('{"orderId":"refused-2"}');
-    expect(bodies.join('\n')).not.toContain('4111');
+    expect(host.bodies.join('\n')).not.toContain('4111');
   });
 
   it('reports a consumer’s failure only at its last attempt, not while it retries', async () => {
@@ -289,5 +209,61 @@ describe('SentryTracingAgent', () => {
     });
     expect(transactions()).toEqual([]);
     expect(errors()).toHaveLength(1);
+  });
+
+  it('at rate 0 still carries one trace id and the negative decision through the flow, and links errors to it', async () => {
+    let metadata: Record<string, string>[] = [];
+    await withSentry({ tracesSampleRate: 0, release: 'r 1' }, async () => {
+      const flow = await startOrderFlow(new SentryTracingAgent({ propagateTraceparent: true }));
+      await flow.orders.getInvoker(OrderApi).place('o1');
+      await flow.untilIdle();
+      metadata = (await flow.store.readAggregate('o1')).map((e) => e.metadata);
+      await rejectionOf(
+        flow.orders.commandGateway.send(new PlaceOrder('refused-4'), {
+          'sentry-trace': '4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0',
+        }),
+      );
+      await flow.stop();
+    });
+    expect(transactions()).toEqual([]);
+    const [placed, shipped] = metadata as [Record<string, string>, Record<string, string>];
+    const [traceId, placeSpan] = (placed['sentry-trace'] ?? '').split('-');
+    expect(placed['sentry-trace']).toMatch(/^[0-9a-f]{32}-[0-9a-f]{16}-0$/);
+    expect(placed.traceparent).toBe(`00-${traceId}-${placeSpan}-00`);
+    expect(placed.baggage?.split(',').sort()).toEqual(
+      [
+        'sentry-environment=production',
+        'sentry-release=r%201',
+        'sentry-public_key=public',
+        `sentry-trace_id=${traceId}`,
+        'sentry-sample_rate=0',
+        'sentry-sampled=false',
+      ].sort(),
+    );
+    // The saga's command, and so the second event, continue the same trace from spans of their own.
+    expect(shipped['sentry-trace']).toMatch(new RegExp(`^${traceId}-[0-9a-f]{16}-0$`));
+    expect(shipped['sentry-trace']).not.toBe(placed['sentry-trace']);
+    expect(shipped.baggage).toBe(placed.baggage);
+    const error = errors()[0] as Item['payload'];
+    expect(errors()).toHaveLength(1);
+    expect(error.contexts.trace.trace_id).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(error.contexts.trace.span_id).toMatch(/^[0-9a-f]{16}$/);
+    expect(error.tags).toMatchObject({ 'evento.component': 'Order', 'evento.payload.name': 'PlaceOrder' });
+  });
+
+  it('at rate 0 follows a parent that sampled the trace', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await withSentry({ tracesSampleRate: 0 }, async () => {
+      const flow = await startOrderFlow(new SentryTracingAgent());
+      await flow.orders.commandGateway.send(new PlaceOrder('o1'), {
+        'sentry-trace': `${traceId}-00f067aa0ba902b7-1`,
+      });
+      await flow.untilIdle();
+      await flow.stop();
+    });
+    const place = transaction('Order.place(PlaceOrder)');
+    expect([place.trace_id, place.parent_span_id]).toEqual([traceId, '00f067aa0ba902b7']);
+    expect(transactions().map((t) => t.trace_id)).toEqual(transactions().map(() => traceId));
+    expect(transactions()).toHaveLength(4);
   });
 });

@@ -13,6 +13,7 @@ import {
   Projector,
   PublishedEvent,
   StoreTransaction,
+  Track,
 } from '../../../src';
 
 export class Open extends DomainCommand {
@@ -66,6 +67,9 @@ export class Account {
     return new Opened(command.id);
   }
 
+  // Each deposit starts a trace when the bundle has a tracing agent (the tracing workload);
+  // without one, @Track changes nothing.
+  @Track()
   @AggregateCommandHandler()
   deposit(command: Deposit, state: AccountState): Deposited {
     if (command.amount <= 0 || state.isDeleted()) throw new Error('cannot deposit');

@@ -9,6 +9,7 @@ import {
   type EventStore,
   type EventToAppend,
   type MessageBus,
+  type TracingAgent,
 } from '../../../src';
 import { describeErrorContext } from '../../../src/errors';
 import { MysqlConsumerStateStore, MysqlEventStore } from '../../../src/mysql';
@@ -121,8 +122,9 @@ export async function preload(stores: EventoStores, spec: EventSpec): Promise<vo
 }
 
 /**
- * Starts a bundle on the stores with `components`; `container` values are registered first; `bus`
- * replaces the bundle's own in-process bus.
+ * Starts a bundle on the stores with `components`; `container` values are registered first;
+ * `options.bus` replaces the bundle's own in-process bus; with `options.tracingAgent`, the bundle
+ * traces through it.
  */
 export async function startBundle(
   stores: EventoStores,
@@ -130,13 +132,14 @@ export async function startBundle(
   components: readonly unknown[],
   instances: readonly (readonly [InjectionToken<object>, object])[] = [],
   aggregateCacheSize?: number,
-  bus?: MessageBus,
+  options: { bus?: MessageBus; tracingAgent?: TracingAgent } = {},
 ): Promise<EventoBundle> {
   const child = container.createChildContainer();
   for (const [token, value] of instances) child.registerInstance(token, value);
   const builder = EventoBundle.builder();
   if (aggregateCacheSize !== undefined) builder.setAggregateCacheSize(aggregateCacheSize);
-  if (bus !== undefined) builder.setMessageBus(bus);
+  if (options.bus !== undefined) builder.setMessageBus(options.bus);
+  if (options.tracingAgent !== undefined) builder.setTracingAgent(options.tracingAgent);
   return builder
     .setBundleId(bundleId)
     .setComponents(components)

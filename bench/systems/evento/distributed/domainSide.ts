@@ -28,7 +28,7 @@ export async function startDomain(prefix: string, bus: MessageBus): Promise<Doma
       [Account, BalanceQueries],
       [[BalanceTable, balances]],
       undefined,
-      bus,
+      { bus },
     );
     return {
       bundle,

@@ -1,0 +1,71 @@
+/**
+ * The trace context of a handler call the Sentry client will not sample, written without asking
+ * the SDK for a span: an unsampled span would send nothing, and creating one costs as much as the
+ * rest of the call. Downstream agents see the same trace id and the negative decision.
+ */
+import { randomFillSync } from 'node:crypto';
+import type * as Sentry from '@sentry/node';
+import { TRACEPARENT } from '../tracing/traceparent';
+
+/** A trace this process does not sample: its id, this call's span id, and the keys that continue it. */
+export interface UnsampledTrace {
+  readonly traceId: string;
+  readonly spanId: string;
+  /** `sentry-trace` (flag `-0`), `traceparent` (flag `00`) with W3C on, and a new trace's `baggage`. */
+  readonly keys: Readonly<Record<string, string>>;
+}
+
+/** Random bytes drawn for ids, refilled when used up: one call to the system per 256 ids. */
+const pool = Buffer.allocUnsafe(4096);
+let drawn = pool.length;
+
+function randomHex(bytes: number): string {
+  if (drawn + bytes > pool.length) {
+    randomFillSync(pool);
+    drawn = 0;
+  }
+  drawn += bytes;
+  return pool.toString('hex', drawn - bytes, drawn);
+}
+
+/** A new trace id: 32 random hex digits. */
+export function newTraceId(): string {
+  return randomHex(16);
+}
+
+/** The keys that continue `traceId` from a new unsampled span of this process. */
+export function unsampledTrace(traceId: string, w3c: boolean, baggage?: string): UnsampledTrace {
+  const spanId = randomHex(8);
+  const keys: Record<string, string> = { 'sentry-trace': `${traceId}-${spanId}-0` };
+  if (w3c) keys[TRACEPARENT] = `00-${traceId}-${spanId}-00`;
+  if (baggage !== undefined) keys.baggage = baggage;
+  return { traceId, spanId, keys };
+}
+
+const clientEntries = new WeakMap<Sentry.NodeClient, string>();
+
+/**
+ * The `baggage` of a trace this process starts and does not sample: the dynamic sampling context
+ * Sentry writes for it (the client's environment, release, public key and organisation; the trace
+ * id; sample rate 0, not sampled). The client's part is worked out once per client.
+ */
+export function unsampledBaggage(client: Sentry.NodeClient, traceId: string): string {
+  let entries = clientEntries.get(client);
+  if (entries === undefined) {
+    const options = client.getOptions();
+    const dsn = client.getDsn();
+    const orgId = options.orgId ?? /^o(\d+)\./.exec(dsn?.host ?? '')?.[1];
+    const values: [string, unknown][] = [
+      ['environment', options.environment ?? 'production'],
+      ['release', options.release],
+      ['public_key', dsn?.publicKey],
+      ['org_id', orgId],
+    ];
+    entries = values
+      .filter(([, value]) => value !== undefined && value !== '')
+      .map(([key, value]) => `sentry-${key}=${encodeURIComponent(String(value))}`)
+      .join(',');
+    clientEntries.set(client, entries);
+  }
+  return `${entries},sentry-trace_id=${traceId},sentry-sample_rate=0,sentry-sampled=false`;
+}
