@@ -57,6 +57,12 @@ export class Directory {
     return undefined;
   }
 
+  /** Whether an instance has not been heard from within the timeout. */
+  anyExpired(now: number): boolean {
+    for (const entry of this.entries.values()) if (!this.live(entry, now)) return true;
+    return false;
+  }
+
   /** Removes the instances not heard from within the timeout, and returns them. */
   dropExpired(now: number): Announcement[] {
     const dropped: Announcement[] = [];

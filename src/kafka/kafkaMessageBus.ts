@@ -69,6 +69,7 @@ export class KafkaMessageBus implements MessageBus {
   private started: Promise<void> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private requests = 0;
+  private dropping = false;
   private closed = false;
 
   constructor(options: KafkaMessageBusOptions) {
@@ -231,10 +232,31 @@ export class KafkaMessageBus implements MessageBus {
     if (this.closed) return;
     const announcements = [...this.local].map((e) => this.announcementOf(e));
     this.discovery.publish(announcements).catch((error: unknown) => this.options.onError(error));
+    if (!this.dropping && this.directory.anyExpired(Date.now())) {
+      this.dropping = true;
+      void this.dropSilent()
+        .catch((error: unknown) => this.options.onError(error))
+        .finally(() => (this.dropping = false));
+    }
+  }
+
+  /**
+   * Drops the instances gone quiet and deletes their reply topics. What looks quiet may only be
+   * unread: after a pause of this process (a long GC pause, SIGSTOP, a suspended VM) no
+   * announcement made meanwhile has been read yet, and every other instance looks dead. So the
+   * discovery topic is read up to now first, and only those still quiet then are dropped; deleting
+   * the reply topic of a live bus would leave its callers without answers.
+   */
+  private async dropSilent(): Promise<void> {
+    await this.discovery.sync(this.options.startTimeoutMs);
+    if (this.closed) return;
     const dropped = this.directory.dropExpired(Date.now());
     const topics = [...new Set(dropped.map((a) => a.replyTopic))].filter((t) => this.topics.isReplyTopic(t));
-    if (topics.length > 0)
-      this.admin?.deleteTopics(topics).catch((error: unknown) => this.options.onError(error));
+    if (topics.length === 0) return;
+    await this.admin?.deleteTopics(topics).catch((error: unknown) => {
+      // Another bus of the cluster deleted it first.
+      if (!(error instanceof ConfigurationError)) throw error;
+    });
   }
 
   private announcementOf(endpoint: BusEndpoint): Announcement {
