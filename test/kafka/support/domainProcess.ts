@@ -14,19 +14,12 @@ import { openStores } from '../../sql/databases';
 import { BalanceSource, Balances } from './balances';
 import { clusterBus } from './cluster';
 import type { DomainConfig, DomainMessage } from './domainInstance';
+import { describeError, runScript, scriptConfig, toParent } from '../../support/scriptChild';
 
-function send(message: DomainMessage): void {
-  if (process.connected) process.send?.(message);
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
+const send = (message: DomainMessage): void => toParent(message);
 
 async function main(): Promise<void> {
-  const config = JSON.parse(process.env.EVENTO_KAFKA_DOMAIN ?? 'null') as DomainConfig | null;
-  if (config === null)
-    throw new Error('EVENTO_KAFKA_DOMAIN is not set: this script is started by domainInstance.ts');
+  const config = scriptConfig<DomainConfig>('EVENTO_KAFKA_DOMAIN', 'domainInstance.ts');
   const { instanceId } = config;
   const stores = await openStores(config.cluster.place, { poolSize: 4 });
   const bus = clusterBus(config.cluster, instanceId, (error) =>
@@ -68,8 +61,4 @@ async function main(): Promise<void> {
   send({ type: 'ready' });
 }
 
-process.on('disconnect', () => process.exit(2));
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runScript(main);
