@@ -67,6 +67,19 @@ export class Directory {
     return undefined;
   }
 
+  /** Whether a live instance answers on `topic`. */
+  hasReplyTopic(topic: string): boolean {
+    for (const entry of this.entries.values())
+      if (entry.announcement.replyTopic === topic && this.live(entry)) return true;
+    return false;
+  }
+
+  /** Whether an instance has not been heard from within the timeout. */
+  anyExpired(): boolean {
+    for (const entry of this.entries.values()) if (!this.live(entry)) return true;
+    return false;
+  }
+
   /** Removes the instances not heard from within the timeout, and returns them. */
   dropExpired(): Announcement[] {
     const dropped: Announcement[] = [];

@@ -70,6 +70,9 @@ export class KafkaMessageBus implements MessageBus {
   private started: Promise<void> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private requests = 0;
+  /** Reply topics of instances dropped as dead, and when: deleted after a grace period. */
+  private readonly condemned = new Map<string, number>();
+  private dropping = false;
   private closed = false;
 
   constructor(options: KafkaMessageBusOptions) {
@@ -230,6 +233,11 @@ export class KafkaMessageBus implements MessageBus {
     this.heartbeat.unref();
   }
 
+  /** How long a dead instance's reply topic is kept: six instance timeouts, at least a minute. */
+  private get replyTopicGraceMs(): number {
+    return Math.max(60_000, this.options.instanceTimeoutMs * 6);
+  }
+
   /** Announces this bus's instances again, and drops (and cleans up after) those gone quiet. */
   private beat(): void {
     if (this.closed) return;
@@ -237,10 +245,41 @@ export class KafkaMessageBus implements MessageBus {
     const records: DiscoveryRecord[] = [...this.local].map((e) => this.announcementOf(e));
     records.push({ kind: 'ping', busId: this.busId, id: 'heartbeat' });
     this.discovery.publish(records).catch((error: unknown) => this.options.onError(error));
-    const dropped = this.directory.dropExpired();
-    const topics = [...new Set(dropped.map((a) => a.replyTopic))].filter((t) => this.topics.isReplyTopic(t));
-    if (topics.length > 0)
-      this.admin?.deleteTopics(topics).catch((error: unknown) => this.options.onError(error));
+    if (!this.dropping && (this.condemned.size > 0 || this.directory.anyExpired())) {
+      this.dropping = true;
+      void this.dropSilent()
+        .catch((error: unknown) => this.options.onError(error))
+        .finally(() => (this.dropping = false));
+    }
+  }
+
+  /**
+   * Drops the instances gone quiet and deletes their reply topics. What looks quiet may only be
+   * unread: after a pause of this process (a long GC pause, SIGSTOP, a suspended VM) no
+   * announcement made meanwhile has been read yet, and every other instance looks dead. So the
+   * discovery topic is read up to now first, and only those still quiet then are dropped; deleting
+   * the reply topic of a live bus would leave its callers without answers.
+   */
+  private async dropSilent(): Promise<void> {
+    await this.discovery.sync(this.options.startTimeoutMs);
+    if (this.closed) return;
+    const now = Date.now();
+    for (const dropped of this.directory.dropExpired())
+      if (this.topics.isReplyTopic(dropped.replyTopic) && !this.condemned.has(dropped.replyTopic))
+        this.condemned.set(dropped.replyTopic, now);
+    // A reply topic outlives its bus's silence by a grace period: a bus that was only paused
+    // longer than the instance timeout comes back to its answers.
+    const ripe: string[] = [];
+    for (const [topic, since] of this.condemned) {
+      if (this.directory.hasReplyTopic(topic)) this.condemned.delete(topic);
+      else if (now - since >= this.replyTopicGraceMs) ripe.push(topic);
+    }
+    if (ripe.length === 0) return;
+    for (const topic of ripe) this.condemned.delete(topic);
+    await this.admin?.deleteTopics(ripe).catch((error: unknown) => {
+      // Another bus of the cluster deleted it first.
+      if (!(error instanceof ConfigurationError)) throw error;
+    });
   }
 
   private announcementOf(endpoint: BusEndpoint): Announcement {

@@ -9,14 +9,39 @@ export class PartitionProgress {
   private last: bigint | undefined;
   private committable: bigint | undefined;
   private committed: bigint | undefined;
+  private rejoining = false;
+
+  /**
+   * Records that the member joined its group again and kept this partition: its reading starts
+   * over at the group's committed offset, so the next offset received is that offset.
+   */
+  rejoined(): void {
+    this.rejoining = true;
+  }
 
   /** Records a received offset; false when it was received before (a fetch repeated after a rejoin). */
   received(offset: string): boolean {
     const value = BigInt(offset);
+    if (this.rejoining) {
+      this.rejoining = false;
+      this.restartAt(value);
+    }
     if (this.last !== undefined && value <= this.last) return false;
     this.last = value;
     this.pending.push({ offset: value, done: false });
     return true;
+  }
+
+  /**
+   * The group reads from `offset` on: what lies below is committed already. Usually by this
+   * member, but a member that was dropped from the group (paused past its session timeout) and
+   * joined again finds the offset another member moved on meanwhile; committing what it still
+   * holds below it would move the group's offset back.
+   */
+  private restartAt(offset: bigint): void {
+    while (this.pending[0] !== undefined && this.pending[0].offset < offset) this.pending.shift();
+    if (this.committable === undefined || this.committable < offset) this.committable = offset;
+    if (this.committed === undefined || this.committed < offset) this.committed = offset;
   }
 
   /** Marks a received offset handled. */

@@ -84,7 +84,10 @@ export class RequestConsumer {
     this.consumer = consumer;
     consumer.onGroupJoin((join) => {
       const mine = new Set(join.assignment[this.topic] ?? []);
-      for (const partition of this.progress.keys()) if (!mine.has(partition)) this.progress.delete(partition);
+      for (const [partition, progress] of this.progress) {
+        if (mine.has(partition)) progress.rejoined();
+        else this.progress.delete(partition);
+      }
     });
     await consumer.connect();
     await consumer.subscribe([this.topic]);

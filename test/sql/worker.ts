@@ -12,19 +12,12 @@ import { AccountAggregate, Deposit } from '../domain/bank';
 import { openStores, tableOf } from './databases';
 import { Ledger, ledgerProjectors } from './ledger';
 import type { WorkerConfig, WorkerMessage, WorkerRequest } from './workerProcess';
+import { describeError, runScript, scriptConfig, toParent } from '../support/scriptChild';
 
-function send(message: WorkerMessage): void {
-  if (process.connected) process.send?.(message);
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
+const send = (message: WorkerMessage): void => toParent(message);
 
 async function main(): Promise<void> {
-  const config = JSON.parse(process.env.EVENTO_SQL_WORKER ?? 'null') as WorkerConfig | null;
-  if (config === null)
-    throw new Error('EVENTO_SQL_WORKER is not set: this script is started by workerProcess.ts');
+  const config = scriptConfig<WorkerConfig>('EVENTO_SQL_WORKER', 'workerProcess.ts');
   const { place } = config;
   const stores = await openStores(place, { poolSize: 4 });
   const ledger = new Ledger(place.kind, (name) => tableOf(place, name), {
@@ -87,8 +80,4 @@ async function main(): Promise<void> {
   send({ type: 'ready' });
 }
 
-process.on('disconnect', () => process.exit(2));
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runScript(main);
