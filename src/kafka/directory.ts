@@ -17,6 +17,8 @@ interface Entry {
  */
 export class Directory {
   private readonly entries = new Map<string, Entry>();
+  /** The instances bound to this bus now: its own announcements of others are stale. */
+  private readonly localBound = new Set<string>();
   private clock = 0;
 
   constructor(
@@ -29,8 +31,17 @@ export class Directory {
     if (time > this.clock) this.clock = time;
   }
 
+  /** Records an instance bound to this very bus. */
+  bindLocal(announcement: Announcement, now: number): void {
+    this.localBound.add(announcement.instanceId);
+    this.announce(announcement, now);
+  }
+
+  /** Records an announcement read from the discovery topic. */
   announce(announcement: Announcement, seenAt: number): void {
     this.observe(seenAt);
+    // This bus's own announcement of an instance unbound since, read late: it would bring it back.
+    if (announcement.busId === this.localBusId && !this.localBound.has(announcement.instanceId)) return;
     const entry = this.entries.get(announcement.instanceId);
     if (entry !== undefined && entry.announcement.busId === announcement.busId)
       entry.lastSeen = Math.max(entry.lastSeen, seenAt);
@@ -38,6 +49,7 @@ export class Directory {
   }
 
   withdraw(instanceId: string): void {
+    this.localBound.delete(instanceId);
     this.entries.delete(instanceId);
   }
 

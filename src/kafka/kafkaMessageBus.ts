@@ -127,7 +127,7 @@ export class KafkaMessageBus implements MessageBus {
     }
     this.local.add(endpoint);
     const announcement = this.announcementOf(endpoint);
-    this.directory.announce(announcement, Date.now());
+    this.directory.bindLocal(announcement, Date.now());
     await this.discovery.publish([announcement]);
   }
 

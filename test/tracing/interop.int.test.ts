@@ -8,7 +8,18 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { TracingAgent } from '../../src';
 import { OpenTelemetryTracingAgent } from '../../src/opentelemetry';
 import { SentryTracingAgent } from '../../src/sentry';
-import { OrderApi, PlaceOrder, startOrderFlow, type AgentPerBundle } from './orderFlow';
+import { describeWithKafka } from '../support/kafka';
+import { kafkaBusNetwork, type KafkaBusNetwork } from '../kafka/busNetwork';
+import { KafkajsClient } from '../../src/kafka';
+import { Kafka, logLevel } from 'kafkajs';
+import { KAFKA_BROKERS } from '../support/kafka';
+import {
+  OrderApi,
+  PlaceOrder,
+  startOrderFlow,
+  type AgentPerBundle,
+  type OrderFlowOptions,
+} from './orderFlow';
 import { exporter, tracer, useOpenTelemetry } from './otelSdk';
 import { SentryHost, type SentSpan } from './sentryHost';
 
@@ -64,9 +75,10 @@ const inOrders = (name: string): boolean => !name.startsWith('Shipping') && !nam
 async function runFlow(
   agents: () => AgentPerBundle,
   sentry: { propagateTraceparent?: boolean },
+  transport: OrderFlowOptions = { serialize: true },
 ): Promise<void> {
   await host.withSentry(sentry, async () => {
-    const flow = await startOrderFlow(agents(), { serialize: true });
+    const flow = await startOrderFlow(agents(), transport);
     await flow.orders.getInvoker(OrderApi).place('o1');
     await flow.untilIdle();
     await flow.stop();
@@ -145,5 +157,40 @@ describe('OpenTelemetry and Sentry agents together, on W3C trace context', () =>
     // Each event carries the (unsampled) span of its command's handler: Sentry's for the first,
     // continued from the incoming traceparent; the second's handler continued OpenTelemetry's saga span.
     expect(new Set([incoming, ...stored]).size).toBe(3);
+  });
+});
+
+describeWithKafka()('one trace across two bundles over Kafka', () => {
+  let network: KafkaBusNetwork;
+  beforeEach(() => {
+    network = kafkaBusNetwork(
+      (clientId) =>
+        new KafkajsClient(new Kafka({ clientId, brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING })),
+    );
+  });
+  afterEach(() => network.cleanup());
+  const overKafka = (): OrderFlowOptions => ({ bus: () => network.connect() });
+
+  it('OpenTelemetry in both bundles: invoker → command → event → saga → command → event → projector', async () => {
+    await runFlow(() => ({ orders: openTelemetry(), shipping: openTelemetry() }), {}, overKafka());
+    expectOneTrace('opentelemetry', 'opentelemetry');
+  });
+
+  it('Sentry in both bundles: the same chain, each transaction the child of the one before', async () => {
+    await runFlow(
+      () => ({ orders: new SentryTracingAgent(), shipping: new SentryTracingAgent() }),
+      {},
+      overKafka(),
+    );
+    expectOneTrace('sentry', 'sentry');
+  });
+
+  it('OpenTelemetry in one bundle and Sentry in the other continue each other', async () => {
+    await runFlow(
+      () => ({ orders: openTelemetry(), shipping: new SentryTracingAgent() }),
+      { propagateTraceparent: true },
+      overKafka(),
+    );
+    expectOneTrace('opentelemetry', 'sentry');
   });
 });

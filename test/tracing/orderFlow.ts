@@ -24,6 +24,7 @@ import {
   SagaEventHandler,
   SagaState,
   Track,
+  type MessageBus,
   type TracingAgent,
 } from '../../src';
 
@@ -145,6 +146,8 @@ export interface AgentPerBundle {
 export interface OrderFlowOptions {
   /** Every message crosses the wire format, as between processes (default false). */
   readonly serialize?: boolean;
+  /** Gives each bundle a bus of its own (a KafkaMessageBus, say) instead of one shared in-process bus. */
+  readonly bus?: () => MessageBus;
 }
 
 /** The two bundles, started on one bus and one store, each with its agent. */
@@ -160,7 +163,7 @@ export async function startOrderFlow(
   agents: TracingAgent | AgentPerBundle | undefined,
   options: OrderFlowOptions = {},
 ): Promise<OrderFlow> {
-  const bus = new InProcessMessageBus({ serialize: options.serialize ?? false });
+  const shared = new InProcessMessageBus({ serialize: options.serialize ?? false });
   const store = new InMemoryEventStore();
   const start = (bundleId: 'orders' | 'shipping', components: Function[]): Promise<EventoBundle> => {
     const agent = agents !== undefined && 'orders' in agents ? agents[bundleId] : agents;
@@ -169,7 +172,7 @@ export async function startOrderFlow(
       .setInstanceId(`${bundleId}-1`)
       .setComponents(components)
       .setEventStore(store)
-      .setMessageBus(bus)
+      .setMessageBus(options.bus?.() ?? shared)
       .setContainer(container.createChildContainer());
     if (agent !== undefined) builder.setTracingAgent(agent);
     return builder.start();
