@@ -182,17 +182,18 @@ export class KafkaMessageBus implements MessageBus {
     // Consumers still finishing what they took after an unbind are closed too: close() is bounded.
     const consumers = [...this.consumers.values(), ...this.leaving.keys()];
     this.consumers.clear();
-    await Promise.allSettled([
+    // Each step is bounded: a client that does not answer must not keep close() waiting.
+    await settledWithin(CLOSE_STEP_MS, [
       this.discovery.publish(withdrawals),
       ...consumers.map((c) => c.close()),
       this.discovery.stop(),
       this.replies?.disconnect(),
     ]);
-    await Promise.allSettled([
+    await settledWithin(CLOSE_STEP_MS, [
       ...this.leaving.values(),
       this.admin?.deleteTopics([this.topics.replies(this.busId)]),
     ]);
-    await Promise.allSettled([this.producer?.disconnect(), this.admin?.disconnect()]);
+    await settledWithin(CLOSE_STEP_MS, [this.producer?.disconnect(), this.admin?.disconnect()]);
     // Ended last, so that a caller awaiting close() before its request sees the rejection handled.
     for (const w of [...this.waiting.values()]) w.settle({ ok: false, error: closedWhileWaiting(w.what) });
   }
@@ -454,6 +455,22 @@ export class KafkaMessageBus implements MessageBus {
     }
     return codec;
   }
+}
+
+/** How long each step of `close()` may take. */
+const CLOSE_STEP_MS = 10_000;
+
+/** Resolves once every promise settled, or after `ms`, whichever comes first. */
+async function settledWithin(ms: number, promises: readonly (Promise<unknown> | undefined)[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.allSettled(promises.filter((p): p is Promise<unknown> => p !== undefined)),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+      timer.unref();
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 /** A request the producer could not write: not delivered when the broker was unreachable. */

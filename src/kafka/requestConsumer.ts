@@ -51,6 +51,7 @@ export class RequestConsumer {
   private dirty = false;
   private closed = false;
   private idle: (() => void)[] = [];
+  private disconnecting: Promise<void> | undefined;
 
   constructor(private readonly deps: RequestConsumerDeps) {}
 
@@ -102,7 +103,7 @@ export class RequestConsumer {
     await this.untilIdle();
     if (this.closed) return; // close() took over
     await this.commit();
-    await this.consumer?.disconnect();
+    await this.disconnect();
   }
 
   /**
@@ -129,7 +130,13 @@ export class RequestConsumer {
     );
     this.running.clear();
     await Promise.all([...answers, this.commit().catch(() => undefined)]);
-    await this.consumer?.disconnect().catch(this.deps.onError);
+    await this.disconnect().catch(this.deps.onError);
+  }
+
+  /** Leaves the group once, whoever asks first (leave and close may both). */
+  private disconnect(): Promise<void> {
+    this.disconnecting ??= this.consumer?.disconnect() ?? Promise.resolve();
+    return this.disconnecting;
   }
 
   private untilIdle(): Promise<void> {
