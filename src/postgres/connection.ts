@@ -57,6 +57,9 @@ export class Connection {
       // Idle clients whose connection drops are removed by the pool; without a listener the
       // 'error' it emits would crash the process.
       this.pool.on('error', () => undefined);
+      // An idle client's listener removes itself at the first error; a second one from the same
+      // dying connection (the server's FATAL, then the socket's end) would be unhandled.
+      this.pool.on('connect', (client) => client.on('error', () => undefined));
     }
   }
 
