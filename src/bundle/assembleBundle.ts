@@ -74,12 +74,12 @@ export async function assembleBundle(config: BundleConfig): Promise<BundleParts>
   const eventStore = config.eventStore ?? new InMemoryEventStore();
   const consumerStateStore = config.consumerStateStore ?? new InMemoryConsumerStateStore();
   const bus = config.messageBus ?? new InProcessMessageBus();
-  // The tracing agent, when set, is the outermost interceptor of both kinds: spans cover the rest.
+  // The tracing agent, when set, is the outermost handler interceptor (spans cover the rest) and
+  // gives every message sent its trace context before the dispatch interceptors see it.
   const tracing = config.tracingAgent === undefined ? undefined : tracingInterceptors(config.tracingAgent);
   // The metrics are attached in step 5, once nothing can fail before the bus; their interceptor runs innermost.
   const attached: { metrics?: AttachedMetrics | undefined } = {};
   const dispatchInterceptors = [...config.dispatchInterceptors];
-  if (tracing !== undefined) dispatchInterceptors.unshift(tracing.dispatch);
   if (config.metrics !== undefined)
     dispatchInterceptors.push((dispatch, next) => {
       const intercept = attached.metrics?.dispatchInterceptor;
@@ -90,14 +90,13 @@ export async function assembleBundle(config: BundleConfig): Promise<BundleParts>
     interceptors: dispatchInterceptors,
     propagatedKeys: config.propagatedMetadataKeys,
     wire,
+    ...(tracing === undefined ? {} : { traceContext: tracing.traceContext }),
   });
   const commandGateway = new CommandGateway(dispatcher, registry.payloads);
   const queryGateway = new QueryGateway(dispatcher, registry.payloads);
   const gateways = { commandGateway, queryGateway };
   const handlerInterceptors =
-    tracing === undefined
-      ? config.handlerInterceptors
-      : [{ intercept: tracing.handler, components: undefined }, ...config.handlerInterceptors];
+    tracing === undefined ? config.handlerInterceptors : [tracing.handler, ...config.handlerInterceptors];
   const pipeline = new HandlingPipeline({ bundleId, instanceId }, handlerInterceptors);
   const onError = (error: unknown, where: Omit<ErrorContext, 'bundleId'>): void =>
     config.onError(error, { ...where, bundleId });

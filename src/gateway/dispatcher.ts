@@ -18,6 +18,11 @@ export interface DispatchSettings {
   readonly propagatedKeys: readonly string[];
   /** The bundle's classes, for a bus that serializes the answers. */
   readonly wire?: WireContext;
+  /**
+   * The trace context to write into each message sent (the tracing agent's active span), over
+   * the keys it takes over from the message being handled; undefined: none.
+   */
+  readonly traceContext?: () => Readonly<Record<string, string>> | undefined;
 }
 
 const dispatchChannel = channel(EventoChannels.dispatch);
@@ -52,7 +57,7 @@ export class Dispatcher {
     timeoutMs: number | undefined,
     idempotencyKey?: string,
   ): Promise<unknown> {
-    const values = metadataValues(metadata, currentMessage(), this.settings.propagatedKeys);
+    const values = this.valuesFor(metadata);
     // Every command carries a key: the caller's, or its own message id.
     values[MetadataKeys.idempotencyKey] = idempotencyKey ?? (values[MetadataKeys.messageId] as string);
     const message = new CommandMessage(payload, payloadName, new Metadata(Object.freeze(values)), new Date());
@@ -65,11 +70,20 @@ export class Dispatcher {
     metadata: Metadata | Readonly<Record<string, string>> | undefined,
     timeoutMs: number | undefined,
   ): Promise<QueryResponse<unknown>> {
-    const values = metadataValues(metadata, currentMessage(), this.settings.propagatedKeys);
+    const values = this.valuesFor(metadata);
     const message = new QueryMessage(payload, payloadName, new Metadata(Object.freeze(values)), new Date());
     return this.send('query', message, timeoutMs ?? this.settings.defaultTimeoutMs) as Promise<
       QueryResponse<unknown>
     >;
+  }
+
+  /** The metadata of a message to send: the caller's keys, the flow's, and the active trace context. */
+  private valuesFor(
+    metadata: Metadata | Readonly<Record<string, string>> | undefined,
+  ): Record<string, string> {
+    const values = metadataValues(metadata, currentMessage(), this.settings.propagatedKeys);
+    const trace = this.settings.traceContext?.();
+    return trace === undefined ? values : Object.assign(values, trace);
   }
 
   private send(

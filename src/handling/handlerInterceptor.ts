@@ -33,6 +33,11 @@ export interface HandlerInterceptorOptions {
 export interface RegisteredHandlerInterceptor {
   readonly intercept: HandlerInterceptorFn;
   readonly components: readonly ComponentKind[] | undefined;
+  /**
+   * False: an aggregate's event sourcing handlers (applying its own events, live and on every
+   * replay) run without it, on the pipeline's direct path. Default true.
+   */
+  readonly eventSourcing?: boolean | undefined;
 }
 
 /** The function form of either way of writing an interceptor. */

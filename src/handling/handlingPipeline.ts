@@ -53,6 +53,8 @@ export interface PipelineOwner {
  */
 export class HandlingPipeline {
   private readonly links: Readonly<Record<ComponentKind, readonly ChainLink<HandlerCall>[]>>;
+  /** The links around an aggregate's event sourcing handlers: those not registered with `eventSourcing: false`. */
+  private readonly eventSourcingLinks: readonly ChainLink<HandlerCall>[];
 
   constructor(
     readonly owner: PipelineOwner = { bundleId: '', instanceId: '' },
@@ -65,6 +67,12 @@ export class HandlingPipeline {
         .map(toLink);
     }
     this.links = links;
+    this.eventSourcingLinks = interceptors
+      .filter(
+        (i) =>
+          i.eventSourcing !== false && (i.components === undefined || i.components.includes('aggregate')),
+      )
+      .map(toLink);
   }
 
   /**
@@ -127,7 +135,8 @@ export class HandlingPipeline {
     details: CallDetails | undefined,
     context?: InvocationContext,
   ): unknown {
-    const links = this.links[handler.component.kind];
+    const links =
+      handler.kind === 'eventSourcing' ? this.eventSourcingLinks : this.links[handler.component.kind];
     const ch = channelOf[handler.kind];
     if (links.length === 0 && !ch.hasSubscribers) return applyInFlowOf(message, fn, instance, args);
     const call: HandlerCall = {

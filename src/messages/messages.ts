@@ -85,5 +85,26 @@ export class PublishedEvent<P extends Event = Event> extends EventMessage<P> {
 
 /** A copy of `message` (of its own class, with all its fields) carrying `metadata` instead. */
 export function withMetadata<M extends Message>(message: M, metadata: Metadata): M {
+  // Made by their constructors, the copies keep the shape of the messages they copy: code that
+  // reads messages stays on its fast path whether an interceptor added metadata or not.
+  const type = message.constructor;
+  if (type === PublishedEvent) {
+    const event = message as unknown as PublishedEvent;
+    return new PublishedEvent(
+      event.payload,
+      event.payloadName,
+      metadata,
+      event.timestamp,
+      event.sequenceNumber,
+      event.aggregateId,
+      event.aggregateVersion,
+      event.storedContext,
+      event.eventId,
+    ) as unknown as M;
+  }
+  if (type === CommandMessage || type === QueryMessage || type === EventMessage || type === Message) {
+    const Type = type as new (payload: unknown, name: string, metadata: Metadata, timestamp: Date) => M;
+    return new Type(message.payload, message.payloadName, metadata, message.timestamp);
+  }
   return Object.assign(Object.create(Object.getPrototypeOf(message) as object) as M, message, { metadata });
 }

@@ -4,7 +4,8 @@ import type { HandlerNext } from '../handling/handlerInterceptor';
 /**
  * Traces a bundle's work, set with `setTracingAgent` on the builder; `evento-ts/opentelemetry`
  * and `evento-ts/sentry` have one each. The bundle applies it as its outermost handler
- * interceptor and dispatch interceptor: no agent set (the default), no interceptor, no cost.
+ * interceptor, and its gateways write `activeTraceContext()` into every command and query sent:
+ * no agent set (the default), no interceptor, no cost.
  *
  * An agent continues the trace that a handled message carries in its metadata, or starts one
  * where `call.tracked` (`@Track`) says so, and otherwise leaves the call alone (no orphan

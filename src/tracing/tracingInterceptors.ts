@@ -1,21 +1,22 @@
-import type { DispatchInterceptorFn } from '../gateway/dispatchInterceptor';
-import type { HandlerInterceptorFn } from '../handling/handlerInterceptor';
+import type { RegisteredHandlerInterceptor } from '../handling/handlerInterceptor';
 import type { TracingAgent } from './tracingAgent';
 
 /**
- * The handler and dispatch interceptors through which a bundle applies its tracing agent: event
- * sourcing handlers (an aggregate replaying its own events) are not traced; every other call
- * goes to `agent.track`; every command and query sent gets the active span's trace context.
+ * How a bundle applies its tracing agent: a handler interceptor that hands every handler call
+ * to `agent.track` (but an aggregate's event sourcing handlers, which apply its own events: they
+ * stay on the pipeline's direct path and cost nothing more), and the trace context the gateways
+ * write into every command and query sent (the active span's), without an interceptor chain.
  */
 export function tracingInterceptors(agent: TracingAgent): {
-  readonly handler: HandlerInterceptorFn;
-  readonly dispatch: DispatchInterceptorFn;
+  readonly handler: RegisteredHandlerInterceptor;
+  readonly traceContext: () => Readonly<Record<string, string>> | undefined;
 } {
   return {
-    handler: (call, next) => (call.handlerKind === 'eventSourcing' ? next() : agent.track(call, next)),
-    dispatch: (_dispatch, next) => {
-      const traceContext = agent.activeTraceContext();
-      return traceContext === undefined ? next() : next(traceContext);
+    handler: {
+      intercept: (call, next) => agent.track(call, next),
+      components: undefined,
+      eventSourcing: false,
     },
+    traceContext: () => agent.activeTraceContext(),
   };
 }
