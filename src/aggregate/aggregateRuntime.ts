@@ -1,4 +1,4 @@
-import { ConcurrencyError, HandlerReturnError } from '../errors';
+import { ConcurrencyError, HandlerReturnError, IdempotencyKeyConflictError } from '../errors';
 import { KeyedMutex } from '../internal/keyedMutex';
 import { describe } from '../internal/types';
 import { commandRecordOf, recordedResult, recordedResultOf } from '../messages/commandIdempotency';
@@ -72,22 +72,51 @@ export class AggregateRuntime {
     this.cache = new AggregateCache(typeof cacheSize === 'number' ? cacheSize : deps.cacheSize);
   }
 
+  /**
+   * Runs a command: decides it on the cached state (or the state loaded from the store) and
+   * appends its events with the expected version and the command's idempotency key, in one call
+   * to the store. Nothing is read first: the append's version check tells a stale cached state,
+   * and its key check tells a command delivered again (the store keeps the first events and the
+   * first result comes back). A command that fails on the cached state (a conflict, or a rule the
+   * state may break only because it is stale) is decided again at once on the state loaded from
+   * the store. When deciding fails there, a recorded key still wins: a command that ran before
+   * resolves to its first result even if the aggregate has moved on since.
+   */
   async handle(message: CommandMessage, handler: HandlerDescriptor): Promise<unknown> {
     const aggregateId = aggregateIdOf(message);
     return this.mutex.run(message.lockId ?? aggregateId, async () => {
-      // A command whose key is recorded ran before: its first result, without deciding again.
-      const first = await recordedResultOf(message, this.deps);
-      if (first !== undefined) return first.result;
-      for (let attempt = 0; ; attempt++) {
+      for (let attempt = 0; ;) {
+        const from = { cache: false };
         try {
-          return await this.decide(message, handler, aggregateId);
+          return await this.decide(message, handler, aggregateId, from);
         } catch (error) {
-          if (!(error instanceof ConcurrencyError) || attempt >= this.deps.conflictRetries) throw error;
+          // The cached state may be stale (another process appended since): whatever failed on it,
+          // its entry is gone, and the command is decided again at once on the state in the store.
+          if (from.cache) {
+            if (error instanceof ConcurrencyError) this.deps.onConflictRetry?.(this.descriptor.name);
+            continue;
+          }
+          if (!(error instanceof ConcurrencyError)) return this.firstResultOr(message, error);
+          if (attempt >= this.deps.conflictRetries) throw error;
           this.deps.onConflictRetry?.(this.descriptor.name);
-          await backoff(attempt);
+          await backoff(attempt++);
         }
       }
     });
+  }
+
+  /** The first result of `message` when the store has its key, else throws `error` (what deciding it failed with). */
+  private async firstResultOr(message: CommandMessage, error: unknown): Promise<unknown> {
+    let first: { readonly result: unknown } | undefined;
+    try {
+      first = await recordedResultOf(message, this.deps);
+    } catch (lookup) {
+      // A key used by another command says more than the decision's error; a store error says less.
+      if (lookup instanceof IdempotencyKeyConflictError) throw lookup;
+      throw error;
+    }
+    if (first === undefined) throw error;
+    return first.result;
   }
 
   /** Rebuilds the aggregate's state from its snapshot (if any) and later events. */
@@ -199,15 +228,17 @@ export class AggregateRuntime {
     return { result: Array.isArray(result) ? events : events[0], events, records, state };
   }
 
+  /** Decides and appends; `from.cache` tells whether the state was the cached one. */
   private async decide(
     message: CommandMessage,
     handler: HandlerDescriptor,
     aggregateId: string,
+    from: { cache: boolean },
   ): Promise<unknown> {
     // A taken entry goes back only after success: whatever fails below leaves no cached state.
     const cached = this.cache.take(aggregateId);
-    const loaded =
-      cached === undefined ? await this.load(aggregateId) : await this.catchUp(aggregateId, cached);
+    from.cache = cached !== undefined;
+    const loaded = cached ?? (await this.load(aggregateId));
     const decision = await this.execute(message, handler, aggregateId, loaded, new Date());
     const version = loaded.version + decision.events.length;
     const { state } = decision;

@@ -30,6 +30,15 @@ class IncrementUnlocked extends CounterCommand {
     return `${this.id}-${Math.random()}`;
   }
 }
+/** An increment allowed only once the counter has reached `atLeast`. */
+class IncrementFrom extends CounterCommand {
+  constructor(
+    id: string,
+    readonly atLeast: number,
+  ) {
+    super(id);
+  }
+}
 /** Changes the state outside an event sourcing handler, then fails: a bug the cache must not keep. */
 class Sneak extends CounterCommand {}
 class Created extends DomainEvent {
@@ -64,6 +73,13 @@ class Counter {
   incrementUnlocked(command: IncrementUnlocked, state: CounterState): Incremented {
     return new Incremented(command.id, state.value + 1);
   }
+  @AggregateCommandHandler()
+  incrementFrom(command: IncrementFrom, state: CounterState): Incremented {
+    if (state.value < command.atLeast)
+      throw new Error(`${command.id} is at ${state.value}, not ${command.atLeast}`);
+    return new Incremented(command.id, state.value + 1);
+  }
+
   @AggregateCommandHandler()
   sneak(command: Sneak, state: CounterState): Incremented {
     state.value += 100;
@@ -141,7 +157,7 @@ describe('the aggregate state cache', () => {
     await bundle.stop();
   });
 
-  it('applies the events another process appended before deciding', async () => {
+  it('decides again on the stored state when another process appended since the state was cached', async () => {
     const store = new WatchedStore();
     const here = await counterBundle(store);
     const there = await counterBundle(store);
@@ -152,8 +168,27 @@ describe('the aggregate state cache', () => {
     const appendsBefore = store.appends;
     const next = await here.commandGateway.send<Incremented>(new Increment('c1'));
     expect(next.value).toBe(4);
-    // decided once, on the current state: no version conflict, no retry
-    expect(store.appends).toBe(appendsBefore + 1);
+    // Decided on the cached state, refused by the version check, decided again on the stored one.
+    expect(store.appends).toBe(appendsBefore + 2);
+    expect(here.stats().conflictRetries).toEqual({ Counter: 1 });
+    expect(await values(store, 'c1')).toEqual([1, 2, 3, 4]);
+    await here.stop();
+    await there.stop();
+  });
+
+  it('decides again on the stored state a command its stale cached state refuses', async () => {
+    const store = new WatchedStore();
+    const here = await counterBundle(store);
+    const there = await counterBundle(store);
+    await here.commandGateway.send(new Create('c1'));
+    await here.commandGateway.send(new Increment('c1'));
+    await there.commandGateway.send(new Increment('c1'));
+    await there.commandGateway.send(new Increment('c1'));
+    // The cached state says 1; the store says 3.
+    const next = await here.commandGateway.send<Incremented>(new IncrementFrom('c1', 3));
+    expect(next.value).toBe(4);
+    const refused = await here.commandGateway.send(new IncrementFrom('c1', 9)).catch((e: unknown) => e);
+    expect((refused as Error).message).toBe('c1 is at 4, not 9');
     expect(await values(store, 'c1')).toEqual([1, 2, 3, 4]);
     await here.stop();
     await there.stop();

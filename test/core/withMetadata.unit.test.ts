@@ -6,7 +6,9 @@ import {
   Message,
   Metadata,
   PublishedEvent,
+  Query,
   QueryMessage,
+  Single,
 } from '../../src';
 import { withMetadata } from '../../src/messages/messages';
 
@@ -16,6 +18,7 @@ class Ping extends DomainCommand {
   }
 }
 class Pinged extends DomainEvent {}
+class Pong extends Query<Single<string>> {}
 
 /** A message class of an application's own, with a field of its own. */
 class TaggedMessage extends Message {
@@ -29,7 +32,7 @@ describe('withMetadata', () => {
 
   it.each([
     ['a CommandMessage', new CommandMessage(new Ping(), 'Ping', before, at)],
-    ['a QueryMessage', new QueryMessage(new Ping(), 'Ping', before, at)],
+    ['a QueryMessage', new QueryMessage(new Pong(), 'Pong', before, at)],
     ['an EventMessage', new EventMessage(new Pinged(), 'Pinged', before, at)],
     [
       'a PublishedEvent',
