@@ -10,14 +10,15 @@ export interface CachedAggregate {
 }
 
 /**
- * The states of recently commanded aggregates, so the next command on one reads only the events
- * stored after it instead of the whole stream. Least recently used entries go first when it is full.
+ * The states of recently commanded aggregates, so the next command on one reads nothing from the
+ * store before its append. Least recently used entries go first when it is full.
  *
  * A command takes its entry out ({@link take}) and puts the new state back only when it succeeded
  * ({@link put}): a failed command (a rule, a handler error, a version conflict, a store error) leaves
  * no entry, so the next command rebuilds the state from the store, and two commands never share a
- * state object. Entries are never trusted to be current: the runtime always reads the events after
- * the entry's version, so events appended by other processes are applied before deciding.
+ * state object. Entries may be stale (another process may have appended since): the runtime decides
+ * on an entry without reading, and a command that fails on it (the append's version check, or a
+ * rule the stale state breaks) is decided again at once on the state in the store.
  */
 export class AggregateCache {
   private readonly entries = new Map<string, CachedAggregate>();

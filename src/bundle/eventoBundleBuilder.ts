@@ -186,8 +186,8 @@ export class EventoBundleBuilder {
 
   /**
    * How many states each aggregate class keeps in memory between commands (least recently used go
-   * first), so a command on a recent aggregate reads only the events stored since; 0 turns the
-   * cache off. Default 10,000. `@Aggregate({ cacheSize })` overrides it for one class.
+   * first), so a command on a recent aggregate reads nothing before its append (a stale state is
+   * caught by the append's version check and decided again); 0 turns the cache off. Default 10,000. `@Aggregate({ cacheSize })` overrides it for one class.
    */
   setAggregateCacheSize(entries: number): this {
     this.config.aggregateCacheSize = checkNumber('setAggregateCacheSize', entries, 0);

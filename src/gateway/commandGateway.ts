@@ -14,8 +14,8 @@ export interface SendOptions {
   /**
    * Commands only: the command's idempotency key, e.g. from an HTTP `Idempotency-Key` header; by
    * default its message id. It travels in the metadata (`idempotencyKey`). A command sent again
-   * with a key the event store has recorded is not executed again: it resolves to the events the
-   * first execution appended. A key names one command: the same key with another command (other
+   * with a key the event store has recorded takes no effect again: nothing is appended, and it
+   * resolves to the events the first execution appended. A key names one command: the same key with another command (other
    * payload) is an IdempotencyKeyConflictError. At most 255 characters.
    */
   idempotencyKey?: string;

@@ -12,7 +12,7 @@ export const MetadataKeys = {
   /**
    * A command's idempotency key: its message id unless the sender chose one
    * (`SendOptions.idempotencyKey`). The event store records it with the command's events, and a
-   * command delivered again with a recorded key is not executed again.
+   * command delivered again with a recorded key takes no effect again (see docs/idempotency.md).
    */
   idempotencyKey: 'idempotencyKey',
 } as const;
