@@ -233,7 +233,8 @@ export class EventoBundleBuilder {
   /**
    * Wraps every handler call of the given component kinds (default all) in `interceptor`: work
    * before and after, the result or the error, or refusing the call. Interceptors run in
-   * registration order, the first outermost. See docs/architecture.md.
+   * registration order, the first outermost. `{ eventSourcing: false }` leaves out an aggregate's
+   * event sourcing handlers. See docs/architecture.md.
    */
   addHandlerInterceptor(
     interceptor: HandlerInterceptor | HandlerInterceptorFn,
@@ -242,6 +243,7 @@ export class EventoBundleBuilder {
     this.config.handlerInterceptors.push({
       intercept: handlerInterceptorFn(interceptor),
       components: options.components === undefined ? undefined : [...options.components],
+      eventSourcing: options.eventSourcing,
     });
     return this;
   }

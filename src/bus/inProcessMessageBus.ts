@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { CommandMessage, QueryMessage } from '../messages/messages';
 import { PayloadRegistry } from '../messages/payloadRegistry';
 import type { QueryResponse } from '../messages/payloads';
-import { WireCodec, type WireContext } from '../wire/wireCodec';
+import { CodecCache } from '../wire/codecCache';
+import type { WireCodec, WireContext } from '../wire/wireCodec';
 import {
   closedError,
   closedWhileWaiting,
@@ -75,19 +76,18 @@ export class InProcessMessageBus implements MessageBus {
   private readonly queries = new Map<string, BusEndpoint[]>();
   private readonly waiting = new Map<number, Waiting>();
   private readonly bound = new Set<BusEndpoint>();
-  private readonly codecs = new WeakMap<WireContext, WireCodec>();
   private readonly anonymous: WireContext = { payloads: new PayloadRegistry() };
   /** Reply addresses on the wire: this prefix and the request's number. */
   private readonly replyPrefix = `in-process:${randomUUID()}/`;
   private readonly serialize: boolean;
-  private readonly maxMessageBytes: number | undefined;
+  private readonly codecs: CodecCache;
   private turn = 0;
   private requests = 0;
   private closed = false;
 
   constructor(options: InProcessMessageBusOptions = {}) {
     this.serialize = options.serialize ?? false;
-    this.maxMessageBytes = options.maxMessageBytes;
+    this.codecs = new CodecCache(options.maxMessageBytes);
     // Checks the limit now rather than at the first message.
     if (this.serialize) this.codecFor(this.anonymous);
   }
@@ -218,14 +218,7 @@ export class InProcessMessageBus implements MessageBus {
   }
 
   private codecFor(context: WireContext): WireCodec {
-    let codec = this.codecs.get(context);
-    if (codec === undefined) {
-      codec = new WireCodec(
-        this.maxMessageBytes === undefined ? context : { ...context, maxMessageBytes: this.maxMessageBytes },
-      );
-      this.codecs.set(context, codec);
-    }
-    return codec;
+    return this.codecs.for(context);
   }
 
   private pick(routes: Map<string, BusEndpoint[]>, name: string, what: 'command' | 'query'): BusEndpoint {

@@ -27,6 +27,12 @@ export type HandlerInterceptorFn = (call: HandlerCall, next: HandlerNext) => unk
 export interface HandlerInterceptorOptions {
   /** The component kinds whose handlers it wraps; default every kind. */
   readonly components?: readonly ComponentKind[];
+  /**
+   * False: it does not wrap an aggregate's event sourcing handlers (applying its own events, after
+   * each command and on every load), which then run on the pipeline's direct path, with no
+   * promise per event. Default true.
+   */
+  readonly eventSourcing?: boolean;
 }
 
 /** A handler interceptor as registered on the builder. */

@@ -104,6 +104,10 @@ export class Directory {
     return dropped;
   }
 
+  /**
+   * The live instances. Liveness runs on the discovery topic's clock; `now` (ms since the epoch)
+   * is only the last sign of life shown for this bus's own instances, which are live while it is.
+   */
   instances(now: number): ClusterInstance[] {
     return [...this.entries.values()]
       .filter((e) => this.live(e))

@@ -13,10 +13,11 @@ import { BrokerUnavailableError, ConfigurationError, DeliveryError, HandlerLostE
 import type { CommandMessage, QueryMessage } from '../messages/messages';
 import { PayloadRegistry } from '../messages/payloadRegistry';
 import type { QueryResponse } from '../messages/payloads';
-import { WireCodec, type WireContext } from '../wire/wireCodec';
+import { CodecCache } from '../wire/codecCache';
+import type { WireCodec, WireContext } from '../wire/wireCodec';
 import type { Announcement, DiscoveryRecord } from './announcement';
 import { BusHeaders } from './busHeaders';
-import { BusTopics, replyAddress } from './busTopics';
+import { BusTopics, replyAddress, replyTopicOf } from './busTopics';
 import { Directory } from './directory';
 import { Discovery } from './discovery';
 import { FETCH_WAIT_MS, runUntilJoined } from './groupJoin';
@@ -61,8 +62,8 @@ export class KafkaMessageBus implements MessageBus {
   private readonly consumers = new Map<string, RequestConsumer>();
   private readonly local = new Set<BusEndpoint>();
   private readonly waiting = new Map<string, Waiting>();
-  private readonly codecs = new WeakMap<WireContext, WireCodec>();
   private readonly anonymous: WireContext = { payloads: new PayloadRegistry() };
+  private readonly codecs: CodecCache;
   private readonly leaving = new Map<RequestConsumer, Promise<void>>();
   private producer: KafkaProducer | undefined;
   private admin: KafkaAdmin | undefined;
@@ -88,6 +89,7 @@ export class KafkaMessageBus implements MessageBus {
       send: (topic, messages) => this.producerOrThrow().send(topic, messages),
       sessionTimeoutMs: this.options.sessionTimeoutMs,
     });
+    this.codecs = new CodecCache(this.options.maxMessageBytes);
     this.codecFor(this.anonymous); // checks maxMessageBytes now
   }
 
@@ -421,7 +423,9 @@ export class KafkaMessageBus implements MessageBus {
   }
 
   private async sendReply(address: string, bytes: Uint8Array): Promise<void> {
-    const topic = address.slice(0, address.lastIndexOf('/'));
+    const topic = replyTopicOf(address);
+    if (topic === undefined)
+      throw new DeliveryError(`The reply address ${JSON.stringify(address)} names no topic.`);
     await this.producerOrThrow().send(topic, [
       { key: null, value: Buffer.from(bytes), headers: { [BusHeaders.replyTo]: address } },
     ]);
@@ -448,12 +452,7 @@ export class KafkaMessageBus implements MessageBus {
   }
 
   private codecFor(context: WireContext): WireCodec {
-    let codec = this.codecs.get(context);
-    if (codec === undefined) {
-      codec = new WireCodec({ ...context, maxMessageBytes: this.options.maxMessageBytes });
-      this.codecs.set(context, codec);
-    }
-    return codec;
+    return this.codecs.for(context);
   }
 }
 

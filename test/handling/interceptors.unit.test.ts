@@ -134,6 +134,26 @@ describe('handler interceptors', () => {
     expect([...kinds].sort()).toEqual(['projection', 'saga']);
   });
 
+  it('registered with eventSourcing: false, leave out the event sourcing handlers only', async () => {
+    const calls: HandlerCall[] = [];
+    const { bundle } = await startShop((b) =>
+      b.addHandlerInterceptor(
+        (call, next) => {
+          calls.push(call);
+          return next();
+        },
+        { eventSourcing: false },
+      ),
+    );
+    await bundle.getInvoker(ShopApi).place('o1');
+    await bundle.untilIdle();
+    await bundle.stop();
+    const kinds = new Set(calls.map((c) => c.handlerKind));
+    expect(kinds.has('eventSourcing')).toBe(false);
+    expect(kinds.has('aggregateCommand')).toBe(true);
+    expect(kinds.has('sagaEvent')).toBe(true);
+  });
+
   it('see a handler error, and a refused command appends nothing', async () => {
     const errors: unknown[] = [];
     const { bundle, store } = await startShop((b) =>
