@@ -28,6 +28,11 @@ export interface LiveOptions {
   readonly quietMs: number;
 }
 
+/** `writers` writers writing `perWriter` events each as fast as they go. */
+export function unpacedWriters(writers: number, perWriter: number, quietMs: number): LiveOptions {
+  return { writers, rate: undefined, seconds: 0, perWriter, quietMs };
+}
+
 /** Runs the writers against `target` and measures deliveries. */
 export async function liveRun(target: LiveTarget, options: LiveOptions): Promise<RunOutput> {
   target.tracker = new DeliveryTracker(await target.head());

@@ -10,6 +10,9 @@ export const KAFKA_SYSTEMS = [
   'evento-ts (kafka ×3)',
 ] as const;
 
+/** evento-ts appending while a bundle's KafkaEventRelay publishes the store to a topic. */
+export const RELAY_SYSTEM = 'evento-ts (kafka relay)';
+
 /**
  * 'raw' does evento-ts's statements by hand; 'raw-min' the least an append needs (read, insert,
  * unique key); 'evento-ts (no cache)' is evento-ts with its aggregate state cache turned off;
@@ -22,7 +25,8 @@ export type SystemName =
   | 'raw-min'
   | 'emmett'
   | TracedSystemName
-  | (typeof KAFKA_SYSTEMS)[number];
+  | (typeof KAFKA_SYSTEMS)[number]
+  | typeof RELAY_SYSTEM;
 
 /** evento-ts with a tracing agent (the tracing workload). */
 export type TracedSystemName =

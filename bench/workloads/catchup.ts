@@ -7,7 +7,7 @@
  */
 import { bySize, type BenchConfig } from '../harness/config';
 import { resetStore } from '../harness/databases';
-import type { LiveOptions } from '../harness/live';
+import { unpacedWriters } from '../harness/live';
 import type { BenchCase } from '../harness/types';
 import { emmettCatchup, emmettLive } from '../systems/emmett/consumers';
 import { eventoCatchup, eventoLive } from '../systems/evento/catchup';
@@ -43,13 +43,7 @@ export function catchupCases(config: BenchConfig): BenchCase[] {
         ],
       });
     }
-    const live: LiveOptions = {
-      writers: 8,
-      rate: undefined,
-      seconds: 0,
-      perWriter: bySize(config, { full: 500, quick: 25, smoke: 5 }),
-      quietMs: 2000,
-    };
+    const live = unpacedWriters(8, bySize(config, { full: 500, quick: 25, smoke: 5 }), 2000);
     cases.push({
       workload: 'catch-up',
       variant: 'concurrent writers',

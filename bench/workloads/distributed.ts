@@ -6,11 +6,17 @@
  * concurrency 16 and 64 (5,000 requests), and the latency of commands sent at a steady 200 and
  * 500 per second. Each run reports where a request's time went (mean, and p99 of the main parts,
  * from timestamps taken in every process) and, for commands, events appended / commands
- * acknowledged. Needs a Kafka broker (EVENTO_BENCH_KAFKA_BROKERS, default 127.0.0.1:9092).
+ * acknowledged. The relay case: 4 writers send Deposit commands (500 each) while another bundle's
+ * KafkaEventRelay publishes the store to a topic (3 partitions) that a kafkajs consumer reads
+ * back: events relayed per second, the relay's lag at the end, and delivered (distinct event ids
+ * on the topic) / appended, duplicates and events out of order per aggregate. Needs a Kafka
+ * broker (EVENTO_BENCH_KAFKA_BROKERS, default 127.0.0.1:9092).
  */
 import { bySize, type BenchConfig } from '../harness/config';
 import { resetStore } from '../harness/databases';
-import type { BenchCase } from '../harness/types';
+import { unpacedWriters } from '../harness/live';
+import { RELAY_SYSTEM, type BenchCase } from '../harness/types';
+import { relayDistributed } from '../systems/evento/distributed/relaySystem';
 import {
   inProcessDistributed,
   kafkaDistributed,
@@ -36,7 +42,7 @@ export function distributedCases(config: BenchConfig): BenchCase[] {
       load: { kind: 'commands' as const, rate, seconds: config.latencySeconds },
     })),
   ];
-  return loads.map(({ variant, load }): BenchCase => {
+  const cases = loads.map(({ variant, load }): BenchCase => {
     const size: DistributedSize = { accounts, load };
     return {
       workload: 'distributed',
@@ -52,4 +58,21 @@ export function distributedCases(config: BenchConfig): BenchCase[] {
       ],
     };
   });
+  return [...cases, relayCase(config)];
+}
+
+/** Concurrent writers appending through commands while a KafkaEventRelay publishes the store. */
+function relayCase(config: BenchConfig): BenchCase {
+  const live = unpacedWriters(4, bySize(config, { full: 500, quick: 100, smoke: 5 }), 10_000);
+  const partitions = 3;
+  return {
+    workload: 'distributed',
+    variant: 'relay, concurrent writers',
+    store: 'postgres',
+    unit: 'events/s',
+    compare: false,
+    params: { writers: live.writers, eventsPerWriter: live.perWriter, partitions, writes: 'commands' },
+    setup: () => resetStore('postgres'),
+    systems: [{ system: RELAY_SYSTEM, create: () => relayDistributed(live, partitions) }],
+  };
 }

@@ -6,7 +6,8 @@ import { DeliveryTracker } from '../../harness/delivery';
 import { liveSystem, type LiveOptions, type LiveTarget } from '../../harness/live';
 import type { RunOutput, StoreKind, SystemRun } from '../../harness/types';
 import { ReadModel, startProjector, type ProjectionMode } from './consumers';
-import { Account, AccountProjector, Deposit, Open, ReadModelSink } from './domain';
+import { depositWriter } from './depositWriter';
+import { Account, AccountProjector, ReadModelSink } from './domain';
 import { openStores, preload, startBundle } from './stores';
 
 /** A new AccountProjector (a new consumer id each run) catches up with the preloaded events. */
@@ -85,17 +86,12 @@ export async function eventoLive(
     throw error;
   }
   const running = bundle;
-  const account = (w: number, k: number): string => `live-${w}-${k % 10}`;
   if (writes === 'command') {
-    for (let w = 0; w < writers; w++)
-      for (let j = 0; j < 10; j++) await running.commandGateway.send(new Open(account(w, j)));
-    target.write = async (w, k, sentAt) => {
-      await running.commandGateway.send(new Deposit(account(w, k), 1, sentAt));
-    };
+    target.write = await depositWriter(running, writers, 'live-');
   } else {
     const versions = new Map<string, number>();
     target.write = async (w, k, sentAt) => {
-      const id = account(w, k);
+      const id = `live-${w}-${k % 10}`;
       const expectedVersion = versions.get(id) ?? 0;
       const event: EventToAppend = {
         eventName: 'Deposited',

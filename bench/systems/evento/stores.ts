@@ -7,6 +7,7 @@ import {
   InMemoryEventStore,
   type ConsumerStateStore,
   type EventStore,
+  type EventRelay,
   type EventToAppend,
   type MessageBus,
   type TracingAgent,
@@ -124,7 +125,7 @@ export async function preload(stores: EventoStores, spec: EventSpec): Promise<vo
 /**
  * Starts a bundle on the stores with `components`; `container` values are registered first;
  * `options.bus` replaces the bundle's own in-process bus; with `options.tracingAgent`, the bundle
- * traces through it.
+ * traces through it; `options.relays` are added with `addEventRelay`.
  */
 export async function startBundle(
   stores: EventoStores,
@@ -132,7 +133,7 @@ export async function startBundle(
   components: readonly unknown[],
   instances: readonly (readonly [InjectionToken<object>, object])[] = [],
   aggregateCacheSize?: number,
-  options: { bus?: MessageBus; tracingAgent?: TracingAgent } = {},
+  options: { bus?: MessageBus; tracingAgent?: TracingAgent; relays?: readonly EventRelay[] } = {},
 ): Promise<EventoBundle> {
   const child = container.createChildContainer();
   for (const [token, value] of instances) child.registerInstance(token, value);
@@ -140,6 +141,7 @@ export async function startBundle(
   if (aggregateCacheSize !== undefined) builder.setAggregateCacheSize(aggregateCacheSize);
   if (options.bus !== undefined) builder.setMessageBus(options.bus);
   if (options.tracingAgent !== undefined) builder.setTracingAgent(options.tracingAgent);
+  for (const relay of options.relays ?? []) builder.addEventRelay(relay);
   return builder
     .setBundleId(bundleId)
     .setComponents(components)

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkajsClient, KafkaMessageBus } from '../../../../src/kafka';
 import type { Stamps } from './stamps';
@@ -30,6 +31,11 @@ export function benchBus(clientId: string, topicPrefix: string, stamps: Stamps):
     sessionTimeoutMs: 6_000,
     onError: (error) => console.error(`[bench] ${clientId}:`, error),
   });
+}
+
+/** A topic prefix of this process's own, for a system's topics and consumer groups. */
+export function newTopicPrefix(): string {
+  return `evento-bench-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
 /** Deletes the topics and consumer groups named under `topicPrefix`. */

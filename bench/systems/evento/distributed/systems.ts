@@ -4,11 +4,10 @@
  * Kafka to 1, 2 or 3 instances of the domain bundle in child processes (`evento-ts (kafka ×n)`),
  * all on PostgreSQL. Each system has tables and Kafka topics of its own.
  */
-import { randomBytes } from 'node:crypto';
 import { InProcessMessageBus, type EventoBundle, type MessageBus } from '../../../../src';
 import { epochNow } from '../../../harness/clock';
 import { runConcurrently } from '../../../harness/concurrency';
-import { benchNamespace, PG_SCHEMA, pgPool } from '../../../harness/databases';
+import { benchNamespace } from '../../../harness/databases';
 import { runPaced } from '../../../harness/paced';
 import { KAFKA_SYSTEMS, type RunOutput, type SystemName, type SystemRun } from '../../../harness/types';
 import { Deposit } from '../domain';
@@ -18,7 +17,8 @@ import { BalanceTable, GetBalance } from './balances';
 import { breakdown } from './breakdown';
 import { DomainChildren, type ChildrenReport } from './domainChildren';
 import { startDomain } from './domainSide';
-import { benchBus, deleteKafkaPrefix } from './kafkaBus';
+import { EventCounter } from './eventCount';
+import { benchBus, deleteKafkaPrefix, newTopicPrefix } from './kafkaBus';
 import { Stamps } from './stamps';
 import { TimedBus } from './timedBus';
 
@@ -67,7 +67,7 @@ export function kafkaSystemName(instances: number): SystemName {
 export async function kafkaDistributed(size: DistributedSize, instances: number): Promise<SystemRun> {
   const prefix = `dk${instances}_`;
   await prepareTables(prefix, size.accounts);
-  const topicPrefix = `evento-bench-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const topicPrefix = newTopicPrefix();
   const stamps = new Stamps();
   let children: DomainChildren | undefined;
   let bus: MessageBus | undefined;
@@ -126,13 +126,8 @@ function distributedSystem(
   close: () => Promise<void>,
 ): SystemRun {
   const { load, accounts } = size;
-  const events = pgPool({ max: 1, idleTimeoutMillis: 1000 });
-  const countEvents = async (): Promise<number> => {
-    const { rows } = await events.query<{ n: string }>(
-      `SELECT count(*) AS n FROM "${PG_SCHEMA}"."${prefix}events"`,
-    );
-    return Number(rows[0]?.n ?? 0);
-  };
+  const events = new EventCounter(prefix);
+  const countEvents = (): Promise<number> => events.count();
   const send = (k: number): Promise<unknown> => {
     const id = `${ID_PREFIX}${k % accounts}`;
     return load.kind === 'commands'
@@ -177,7 +172,7 @@ function distributedSystem(
       };
     },
     async close() {
-      await events.end();
+      await events.close();
       await close();
     },
   };
