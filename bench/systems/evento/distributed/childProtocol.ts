@@ -7,6 +7,8 @@ export interface ChildSettings {
   readonly tablePrefix: string;
   readonly topicPrefix: string;
   readonly instance: number;
+  /** The most connections each of its PostgreSQL pools opens. */
+  readonly poolSize: number;
 }
 
 /** Messages from the parent: send the stamps collected since the last drain; stop. */

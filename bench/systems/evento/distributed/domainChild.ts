@@ -19,7 +19,7 @@ export async function runDomainChild(settings: ChildSettings): Promise<void> {
   const bus = benchBus(`evento-bench-domain-${settings.instance}`, settings.topicPrefix, stamps);
   let domain;
   try {
-    domain = await startDomain(settings.tablePrefix, new TimedBus(bus, stamps));
+    domain = await startDomain(settings.tablePrefix, new TimedBus(bus, stamps), settings.poolSize);
   } catch (error) {
     await bus.close().catch(() => undefined);
     throw error;

@@ -1,5 +1,6 @@
 import type { EventoBundle, MessageBus } from '../../../../src';
 import { Account } from '../domain';
+import { POOL_SIZE, pgPool } from '../../../harness/databases';
 import { openStores, startBundle, type EventoStores } from '../stores';
 import { BalanceQueries, BalanceTable } from './balances';
 
@@ -15,12 +16,21 @@ export interface DomainSide {
 
 /**
  * Starts an instance of the domain bundle on the PostgreSQL tables prefixed `prefix` (created
- * and filled before), bound to `bus`. Its pools close idle connections after a second, so that
- * the instances of several systems do not hold the server's connections between their runs.
+ * and filled before), bound to `bus`, with pools of at most `poolSize` connections (the instances
+ * of one system share the bench's pool size, so that they use no more of the server than one
+ * process does, and stay under its `max_connections`). Its pools close idle connections after a
+ * second, so that the instances of several systems do not hold them between their runs.
  */
-export async function startDomain(prefix: string, bus: MessageBus): Promise<DomainSide> {
-  const stores = await openStores('postgres', prefix, { idleTimeoutMillis: 1000 });
-  const balances = new BalanceTable(prefix);
+export async function startDomain(
+  prefix: string,
+  bus: MessageBus,
+  poolSize = POOL_SIZE,
+): Promise<DomainSide> {
+  const stores = await openStores('postgres', prefix, { idleTimeoutMillis: 1000, max: poolSize });
+  const balances = new BalanceTable(
+    prefix,
+    pgPool({ idleTimeoutMillis: 1000, max: poolSize, application_name: 'evento-bench-queries' }),
+  );
   try {
     const bundle = await startBundle(
       stores,

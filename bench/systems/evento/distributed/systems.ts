@@ -7,7 +7,7 @@
 import { InProcessMessageBus, type EventoBundle, type MessageBus } from '../../../../src';
 import { epochNow } from '../../../harness/clock';
 import { runConcurrently } from '../../../harness/concurrency';
-import { benchNamespace } from '../../../harness/databases';
+import { benchNamespace, POOL_SIZE } from '../../../harness/databases';
 import { runPaced } from '../../../harness/paced';
 import { KAFKA_SYSTEMS, type RunOutput, type SystemName, type SystemRun } from '../../../harness/types';
 import { Deposit } from '../domain';
@@ -85,6 +85,8 @@ export async function kafkaDistributed(size: DistributedSize, instances: number)
         tablePrefix: prefix,
         topicPrefix,
         instance,
+        // Together no more connections than the in-process system's one domain.
+        poolSize: Math.max(4, Math.ceil(POOL_SIZE / instances)),
       })),
     );
     bus = benchBus('evento-bench-api', topicPrefix, stamps);
