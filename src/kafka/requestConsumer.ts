@@ -30,13 +30,17 @@ interface Running {
   readonly codec: WireCodec;
 }
 
+/** How long finished requests wait for their offset commit, so that one commit serves many. */
+const COMMIT_EVERY_MS = 100;
+
 /**
  * Reads one bundle's request topic as a member of the group its instances share, and hands each
  * request to one of the bundle's endpoints on this bus: the requests of one lock id (the Kafka
  * key) one after another in the order received, the others side by side, up to `maxInFlight` at
- * once. The group's offset is committed up to the first request not finished, so a request is
- * read again by the group's next owner of its partition only if it was not finished here; the
- * idempotency key of a command then makes that second run return the first one's result.
+ * once. The group's offset is committed up to the first request not finished, every 100 ms while
+ * requests finish and on leaving, so the group's next owner of a partition reads again only the
+ * requests not finished here, or finished in the last 100 ms before a crash; the idempotency key
+ * of a command then makes that second run return the first one's result.
  */
 export class RequestConsumer {
   private readonly endpoints: BusEndpoint[] = [];
@@ -48,6 +52,7 @@ export class RequestConsumer {
   private accepted = 0;
   private turn = 0;
   private committing = false;
+  private commitTimer: NodeJS.Timeout | undefined;
   private dirty = false;
   private closed = false;
   private idle: (() => void)[] = [];
@@ -102,6 +107,8 @@ export class RequestConsumer {
   async leave(): Promise<void> {
     await this.untilIdle();
     if (this.closed) return; // close() took over
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
     await this.commit();
     await this.disconnect();
   }
@@ -112,6 +119,8 @@ export class RequestConsumer {
    */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
     for (const wake of this.slotWaiters.splice(0)) wake();
     for (const resolve of this.idle.splice(0)) resolve();
     const answers = [...this.running].map((r) =>
@@ -244,7 +253,22 @@ export class RequestConsumer {
     return topic !== undefined && this.deps.topics.isReplyTopic(topic) ? address : undefined;
   }
 
+  /**
+   * Commits what finished, at most every {@link COMMIT_EVERY_MS}: one offset commit (a request to
+   * the broker and a write to its offsets topic) for all the requests finished meanwhile instead of
+   * one each. What finished since the last commit is read again after a crash or a rebalance, and
+   * is harmless: a command's idempotency key returns its first result, and its caller has had it.
+   */
   private scheduleCommit(): void {
+    if (this.commitTimer !== undefined || this.closed) return;
+    this.commitTimer = setTimeout(() => {
+      this.commitTimer = undefined;
+      this.commitNow();
+    }, COMMIT_EVERY_MS);
+    this.commitTimer.unref();
+  }
+
+  private commitNow(): void {
     if (this.committing) {
       this.dirty = true;
       return;
