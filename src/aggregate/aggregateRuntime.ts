@@ -85,14 +85,16 @@ export class AggregateRuntime {
   async handle(message: CommandMessage, handler: HandlerDescriptor): Promise<unknown> {
     const aggregateId = aggregateIdOf(message);
     return this.mutex.run(message.lockId ?? aggregateId, async () => {
+      // The cache is used for the first decision only: any retry decides on the stored state.
+      const from = { useCache: true, cache: false };
       for (let attempt = 0; ;) {
-        const from = { cache: false };
         try {
           return await this.decide(message, handler, aggregateId, from);
         } catch (error) {
           // The cached state may be stale (another process appended since): whatever failed on it,
           // its entry is gone, and the command is decided again at once on the state in the store.
           if (from.cache) {
+            from.useCache = false;
             if (error instanceof ConcurrencyError) this.deps.onConflictRetry?.(this.descriptor.name);
             continue;
           }
@@ -228,15 +230,18 @@ export class AggregateRuntime {
     return { result: Array.isArray(result) ? events : events[0], events, records, state };
   }
 
-  /** Decides and appends; `from.cache` tells whether the state was the cached one. */
+  /**
+   * Decides and appends, on the cached state when `from.useCache` and there is one, else on the
+   * stored state; sets `from.cache` to say which.
+   */
   private async decide(
     message: CommandMessage,
     handler: HandlerDescriptor,
     aggregateId: string,
-    from: { cache: boolean },
+    from: { readonly useCache: boolean; cache: boolean },
   ): Promise<unknown> {
     // A taken entry goes back only after success: whatever fails below leaves no cached state.
-    const cached = this.cache.take(aggregateId);
+    const cached = from.useCache ? this.cache.take(aggregateId) : undefined;
     from.cache = cached !== undefined;
     const loaded = cached ?? (await this.load(aggregateId));
     const decision = await this.execute(message, handler, aggregateId, loaded, new Date());

@@ -187,8 +187,11 @@ describe('the aggregate state cache', () => {
     // The cached state says 1; the store says 3.
     const next = await here.commandGateway.send<Incremented>(new IncrementFrom('c1', 3));
     expect(next.value).toBe(4);
+    // Refused on the cached state, then once more on the stored state (its 5 events read), no more.
+    const readBefore = store.eventsRead;
     const refused = await here.commandGateway.send(new IncrementFrom('c1', 9)).catch((e: unknown) => e);
     expect((refused as Error).message).toBe('c1 is at 4, not 9');
+    expect(store.eventsRead - readBefore).toBe(5);
     expect(await values(store, 'c1')).toEqual([1, 2, 3, 4]);
     await here.stop();
     await there.stop();
