@@ -136,6 +136,21 @@ async function values(store: InMemoryEventStore, id: string): Promise<number[]> 
     .map((e) => (JSON.parse(e.payload) as { value: number }).value);
 }
 
+/**
+ * Two bundles on one store: `here` caches counter c1 at 1, then `there` takes it to 3, so the
+ * state `here` cached is stale.
+ */
+async function staleCache(): Promise<{ store: WatchedStore; here: EventoBundle; there: EventoBundle }> {
+  const store = new WatchedStore();
+  const here = await counterBundle(store);
+  const there = await counterBundle(store);
+  await here.commandGateway.send(new Create('c1'));
+  await here.commandGateway.send(new Increment('c1'));
+  await there.commandGateway.send(new Increment('c1'));
+  await there.commandGateway.send(new Increment('c1'));
+  return { store, here, there };
+}
+
 describe('the aggregate state cache', () => {
   it('lets a command on a recently commanded aggregate read only the events stored since', async () => {
     const store = new WatchedStore();
@@ -158,13 +173,7 @@ describe('the aggregate state cache', () => {
   });
 
   it('decides again on the stored state when another process appended since the state was cached', async () => {
-    const store = new WatchedStore();
-    const here = await counterBundle(store);
-    const there = await counterBundle(store);
-    await here.commandGateway.send(new Create('c1'));
-    await here.commandGateway.send(new Increment('c1'));
-    await there.commandGateway.send(new Increment('c1'));
-    await there.commandGateway.send(new Increment('c1'));
+    const { store, here, there } = await staleCache();
     const appendsBefore = store.appends;
     const next = await here.commandGateway.send<Incremented>(new Increment('c1'));
     expect(next.value).toBe(4);
@@ -177,13 +186,7 @@ describe('the aggregate state cache', () => {
   });
 
   it('decides again on the stored state a command its stale cached state refuses', async () => {
-    const store = new WatchedStore();
-    const here = await counterBundle(store);
-    const there = await counterBundle(store);
-    await here.commandGateway.send(new Create('c1'));
-    await here.commandGateway.send(new Increment('c1'));
-    await there.commandGateway.send(new Increment('c1'));
-    await there.commandGateway.send(new Increment('c1'));
+    const { store, here, there } = await staleCache();
     // The cached state says 1; the store says 3.
     const next = await here.commandGateway.send<Incremented>(new IncrementFrom('c1', 3));
     expect(next.value).toBe(4);
