@@ -1,5 +1,6 @@
 import { channel, EventoChannels, traced, type EventoChannelName } from '../diagnostics/channels';
 import { runChain, type ChainLink } from '../internal/chain';
+import { promiseFrom } from '../internal/promises';
 import type { ComponentKind, HandlerKind } from '../internal/reflection';
 import { applyInFlowOf, runInFlowOf } from '../messages/flow';
 import { CommandMessage, PublishedEvent, withMetadata, type Message } from '../messages/messages';
@@ -159,9 +160,9 @@ export class HandlingPipeline {
       tracked: handler.tracked,
     };
     const innermost = (c: HandlerCall): Promise<unknown> => {
-      if (c.message === message) return asPromise(() => fn.apply(instance, args));
+      if (c.message === message) return promiseFrom(() => fn.apply(instance, args));
       if (context !== undefined) context.message = c.message;
-      return runInFlowOf(c.message, () => asPromise(() => fn.apply(instance, args)));
+      return runInFlowOf(c.message, () => promiseFrom(() => fn.apply(instance, args)));
     };
     const handle = (): Promise<unknown> =>
       runInFlowOf(message, () => runChain(links, call, innermost, handler.component.name));
@@ -186,7 +187,3 @@ function aggregateIdOf(message: Message): string | null | undefined {
   return undefined;
 }
 
-/** `fn()` as a promise: what it returned, or its throw as a rejection. */
-async function asPromise(fn: () => unknown): Promise<unknown> {
-  return fn();
-}

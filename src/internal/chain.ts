@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../errors';
+import { promiseFrom } from './promises';
 
 /**
  * One link of an interceptor chain: work around `next()`, which runs the rest of the chain with
@@ -32,16 +33,8 @@ export function runChain<C>(
       called = true;
       return at(index + 1, replacement ?? current);
     };
-    return callLink(link, current, next);
+    // A link's throw becomes a rejection, like an async link's.
+    return promiseFrom(() => link(current, next));
   };
   return at(0, context);
-}
-
-/** Calls one link; its throw becomes a rejection, like an async link's. */
-async function callLink<C>(
-  link: ChainLink<C>,
-  context: C,
-  next: (replacement?: C) => Promise<unknown>,
-): Promise<unknown> {
-  return link(context, next);
 }

@@ -61,8 +61,10 @@ export class Metadata {
 
   /** A copy with `key` set to `value`, or with every entry of a record added; this one is left as it is. */
   with(keyOrValues: string | Readonly<Record<string, string>>, value?: string): Metadata {
-    if (typeof keyOrValues === 'string') return new Metadata({ ...this.values, [keyOrValues]: value ?? '' });
-    return new Metadata({ ...this.values, ...keyOrValues });
+    // Frozen here, the new record is taken as it is (not copied again).
+    if (typeof keyOrValues === 'string')
+      return new Metadata(Object.freeze({ ...this.values, [keyOrValues]: value ?? '' }));
+    return new Metadata(Object.freeze({ ...this.values, ...keyOrValues }));
   }
 
   /** This message's own id, a fresh UUID per message; empty on metadata not yet given to a message. */
