@@ -1,14 +1,16 @@
+import { collectGarbage } from './collectGarbage';
 import { percentiles } from './stats';
 import type { RunInfo, RunOutput, Sample, SystemRun } from './types';
 
 const RSS_SAMPLE_MS = 20;
 
 /**
- * Runs `system` once and measures it: wall time (or the time the runner reports), the Node
+ * Runs `system` once, after a full garbage collection, and measures it: wall time (or the time the runner reports), the Node
  * process's CPU time, and the peak resident set size sampled while it ran.
  */
 export async function measure(system: SystemRun, info: RunInfo): Promise<Sample> {
   if (system.prepare !== undefined) await system.prepare(info);
+  collectGarbage();
   let peakRss = process.memoryUsage.rss();
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
