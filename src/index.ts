@@ -80,6 +80,7 @@ export type {
   HandlerInterceptorFn,
   HandlerInterceptorOptions,
   HandlerNext,
+  PassedOnCall,
 } from './handling/handlerInterceptor';
 export type { Dispatch, DispatchInterceptor, DispatchInterceptorFn } from './gateway/dispatchInterceptor';
 export { EventoChannels, type EventoChannelName } from './diagnostics/channels';

@@ -36,8 +36,24 @@ export interface HandlerInterceptorOptions {
 }
 
 /** A handler interceptor as registered on the builder. */
+/**
+ * What an interceptor asks of a call it only passes on: metadata keys for what the handler sends
+ * (as `next(metadata)` would add), and what to do when the handler fails.
+ */
+export interface PassedOnCall {
+  readonly metadata?: Readonly<Record<string, string>> | undefined;
+  /** Called with the handler's error (sync throw or rejection) before the caller gets it. */
+  readonly onError?: ((error: unknown) => void) | undefined;
+}
+
 export interface RegisteredHandlerInterceptor {
   readonly intercept: HandlerInterceptorFn;
+  /**
+   * Optional: for a call it would only pass on, what it adds (undefined: call `intercept`). When
+   * it is the one interceptor of a call and nobody listens on the call's channel, the pipeline
+   * then runs the handler on its direct path, with no chain and no promise of its own.
+   */
+  readonly passOn?: ((call: HandlerCall) => PassedOnCall | undefined) | undefined;
   readonly components: readonly ComponentKind[] | undefined;
   /**
    * False: an aggregate's event sourcing handlers (applying its own events, live and on every

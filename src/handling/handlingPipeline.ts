@@ -2,13 +2,13 @@ import { channel, EventoChannels, traced, type EventoChannelName } from '../diag
 import { runChain, type ChainLink } from '../internal/chain';
 import { promiseFrom } from '../internal/promises';
 import type { ComponentKind, HandlerKind } from '../internal/reflection';
-import { applyInFlowOf, runInFlowOf } from '../messages/flow';
+import { applyInFlowOf, isThenable, runInFlowOf } from '../messages/flow';
 import { CommandMessage, PublishedEvent, withMetadata, type Message } from '../messages/messages';
 import type { HandlerDescriptor } from '../registry/descriptors';
 import type { InvocationContext } from '../registry/invocationContext';
 import type { AppendRequest, EventStore, StoredEvent } from '../stores/eventStore';
 import type { CallDetails, HandlerCall } from './handlerCall';
-import type { RegisteredHandlerInterceptor } from './handlerInterceptor';
+import type { PassedOnCall, RegisteredHandlerInterceptor } from './handlerInterceptor';
 
 const channelNameOf: Readonly<Record<HandlerKind, EventoChannelName>> = {
   aggregateCommand: EventoChannels.command,
@@ -27,6 +27,8 @@ const channelOf = Object.fromEntries(
 ) as Record<HandlerKind, ReturnType<typeof channel>>;
 
 const appendChannel = channel(EventoChannels.append);
+
+type PassOn = (call: HandlerCall) => PassedOnCall | undefined;
 
 const componentKinds: readonly ComponentKind[] = [
   'aggregate',
@@ -56,18 +58,22 @@ export class HandlingPipeline {
   private readonly links: Readonly<Record<ComponentKind, readonly ChainLink<HandlerCall>[]>>;
   /** The links around an aggregate's event sourcing handlers: those not registered with `eventSourcing: false`. */
   private readonly eventSourcingLinks: readonly ChainLink<HandlerCall>[];
+  /** Per component kind, the `passOn` of its one interceptor, when it has one interceptor with one. */
+  private readonly passOns: Readonly<Record<ComponentKind, PassOn | undefined>>;
 
   constructor(
     readonly owner: PipelineOwner = { bundleId: '', instanceId: '' },
     interceptors: readonly RegisteredHandlerInterceptor[] = [],
   ) {
     const links = {} as Record<ComponentKind, ChainLink<HandlerCall>[]>;
+    const passOns = {} as Record<ComponentKind, PassOn | undefined>;
     for (const kind of componentKinds) {
-      links[kind] = interceptors
-        .filter((i) => i.components === undefined || i.components.includes(kind))
-        .map(toLink);
+      const applying = interceptors.filter((i) => i.components === undefined || i.components.includes(kind));
+      links[kind] = applying.map(toLink);
+      passOns[kind] = applying.length === 1 ? applying[0]?.passOn : undefined;
     }
     this.links = links;
+    this.passOns = passOns;
     this.eventSourcingLinks = interceptors
       .filter(
         (i) =>
@@ -159,6 +165,13 @@ export class HandlingPipeline {
       lastAttempt: details?.lastAttempt,
       tracked: handler.tracked,
     };
+    // The one interceptor may only pass this call on: then no chain, and no promise of its own.
+    const passOn =
+      handler.kind === 'eventSourcing' || ch.hasSubscribers
+        ? undefined
+        : this.passOns[handler.component.kind];
+    const passed = passOn?.(call);
+    if (passed !== undefined) return passedOn(passed, message, fn, instance, args, context);
     const innermost = (c: HandlerCall): Promise<unknown> => {
       if (c.message === message) return promiseFrom(() => fn.apply(instance, args));
       if (context !== undefined) context.message = c.message;
@@ -170,6 +183,40 @@ export class HandlingPipeline {
   }
 }
 
+/**
+ * Runs a handler its one interceptor passes on: in the flow of `message` with the interceptor's
+ * keys added (`context.message` set to it, as `next(metadata)` does), its failure (a throw or a
+ * rejection) shown to `onError` before it reaches the caller.
+ */
+function passedOn(
+  passed: PassedOnCall,
+  message: Message,
+  fn: (...a: unknown[]) => unknown,
+  instance: object,
+  args: unknown[],
+  context: InvocationContext | undefined,
+): unknown {
+  let flow = message;
+  if (passed.metadata !== undefined) {
+    flow = withAdded(message, passed.metadata);
+    if (context !== undefined) context.message = flow;
+  }
+  const onError = passed.onError;
+  if (onError === undefined) return applyInFlowOf(flow, fn, instance, args);
+  let result: unknown;
+  try {
+    result = applyInFlowOf(flow, fn, instance, args);
+  } catch (error) {
+    onError(error);
+    throw error;
+  }
+  if (!isThenable(result)) return result;
+  return Promise.resolve(result).catch((error: unknown) => {
+    onError(error);
+    throw error;
+  });
+}
+
 /** An interceptor as a chain link: `next(metadata)` hands the rest of the chain a call whose message carries those keys. */
 function toLink(interceptor: RegisteredHandlerInterceptor): ChainLink<HandlerCall> {
   const intercept = interceptor.intercept;
@@ -178,12 +225,16 @@ function toLink(interceptor: RegisteredHandlerInterceptor): ChainLink<HandlerCal
 }
 
 function withAddedMetadata(call: HandlerCall, added: Readonly<Record<string, string>>): HandlerCall {
-  const message = withMetadata(call.message, call.metadata.with(added));
+  const message = withAdded(call.message, added);
   return { ...call, message, metadata: message.metadata };
+}
+
+/** A copy of `message` carrying `added` over its metadata. */
+function withAdded(message: Message, added: Readonly<Record<string, string>>): Message {
+  return withMetadata(message, message.metadata.with(added));
 }
 
 function aggregateIdOf(message: Message): string | null | undefined {
   if (message instanceof PublishedEvent || message instanceof CommandMessage) return message.aggregateId;
   return undefined;
 }
-

@@ -31,13 +31,10 @@ export function eventToAppend(
 
 /** The keys of the cause's metadata an event takes over: all but its message id and causation id. */
 function inheritedMetadata(cause: Message): Record<string, string> {
-  const {
-    [MetadataKeys.messageId]: _id,
-    [MetadataKeys.causationId]: _cause,
-    ...inherited
-  } = cause.metadata.toRecord();
-  return inherited;
+  return cause.metadata.toRecordWithout(NOT_INHERITED);
 }
+
+const NOT_INHERITED: readonly string[] = [MetadataKeys.messageId, MetadataKeys.causationId];
 
 /**
  * A stored event revived as a message, its payload an instance of its own class. A payload or

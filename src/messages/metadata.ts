@@ -87,6 +87,15 @@ export class Metadata {
     return { ...this.values };
   }
 
+  /** A plain copy of every key but `left`. */
+  toRecordWithout(left: readonly string[]): Record<string, string> {
+    const copy: Record<string, string> = {};
+    for (const key of Object.keys(this.values)) {
+      if (!left.includes(key)) copy[key] = this.values[key] as string;
+    }
+    return copy;
+  }
+
   /** The same as `toRecord()`: metadata serializes as a plain record. */
   toJSON(): Record<string, string> {
     return this.toRecord();

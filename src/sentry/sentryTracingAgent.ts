@@ -1,6 +1,6 @@
 import * as Sentry from '@sentry/node';
 import type { HandlerCall } from '../handling/handlerCall';
-import type { HandlerNext } from '../handling/handlerInterceptor';
+import type { HandlerNext, PassedOnCall } from '../handling/handlerInterceptor';
 import {
   isFinalFailure,
   redactedPayload,
@@ -12,7 +12,7 @@ import {
 } from '../tracing/spans';
 import { readTraceparent, TRACEPARENT } from '../tracing/traceparent';
 import type { TracingAgent } from '../tracing/tracingAgent';
-import { newTraceId, unsampledBaggage, unsampledTrace, type UnsampledTrace } from './unsampledTrace';
+import { newUnsampledTrace, unsampledBaggage, unsampledTrace, type UnsampledTrace } from './unsampledTrace';
 
 /** Options of {@link SentryTracingAgent}. */
 export interface SentryTracingOptions extends TracingOptions {
@@ -43,6 +43,26 @@ const SENTRY_TRACE = /^([0-9a-f]{32})-([0-9a-f]{16})(-[01])?$/;
 /** The trace id of the dynamic sampling context in a `baggage` header. */
 const BAGGAGE_TRACE_ID = /(?:^|,)\s*sentry-trace_id=([0-9a-f]{32})\s*(?:[,;]|$)/;
 
+/** What the agent does with a call that has a client: see `SentryTracingAgent.plan`. */
+type Plan =
+  | {
+      readonly client: Sentry.NodeClient;
+      readonly w3c: boolean;
+      readonly incoming: IncomingTrace | undefined;
+      readonly span: false;
+      readonly trace: UnsampledTrace | undefined;
+    }
+  | {
+      readonly client: Sentry.NodeClient;
+      readonly w3c: boolean;
+      readonly incoming: IncomingTrace | undefined;
+      readonly span: true;
+      readonly active: boolean;
+    };
+
+/** Passed on as it is, when there is no client. */
+const NOTHING: PassedOnCall = Object.freeze({});
+
 /** The headers `Sentry.continueTrace` takes, and what they say. */
 interface IncomingTrace {
   readonly sentryTrace: string;
@@ -70,23 +90,52 @@ export class SentryTracingAgent implements TracingAgent {
   constructor(private readonly options: SentryTracingOptions = {}) {}
 
   track(call: HandlerCall, next: HandlerNext): Promise<unknown> {
+    const plan = this.plan(call);
+    if (plan === undefined) return next();
+    const { client, w3c, incoming } = plan;
+    if (plan.span === false) {
+      return next(plan.trace?.keys).catch((error: unknown) => {
+        this.failed(call, client, error, plan.trace);
+        throw error;
+      });
+    }
+    if (incoming !== undefined) {
+      return this.inClient(client, () => Sentry.continueTrace(incoming, () => this.span(call, next, w3c)));
+    }
+    if (plan.active) return this.inClient(client, () => this.span(call, next, w3c));
+    return this.inClient(client, () => Sentry.startNewTrace(() => this.span(call, next, w3c)));
+  }
+
+  /** A call the client will not sample, or not traced at all, runs without `track`: see {@link TracingAgent.withoutSpan}. */
+  withoutSpan(call: HandlerCall): PassedOnCall | undefined {
+    const plan = this.plan(call);
+    if (plan === undefined) return NOTHING;
+    if (plan.span !== false) return undefined;
+    const { client, trace } = plan;
+    return {
+      metadata: trace?.keys,
+      onError: (error) => this.failed(call, client, error, trace),
+    };
+  }
+
+  /**
+   * What `track` does with `call`: nothing (no client); no span (`trace`: the unsampled trace it
+   * continues, undefined when the call is not traced, though its final failure is still reported);
+   * or a span, continuing `incoming`, the `active` span, or a new trace.
+   */
+  private plan(call: HandlerCall): Plan | undefined {
     const client = this.options.client ?? Sentry.getClient();
-    if (client === undefined) return next();
+    if (client === undefined) return undefined;
     const w3c = this.speaksW3c(client);
     const incoming = incomingTrace(call, w3c);
     const active =
       incoming === undefined && call.consumerId === undefined ? Sentry.getActiveSpan() : undefined;
     if (incoming === undefined && active === undefined && !call.tracked) {
-      // Not traced, but its final failure is still reported (without a trace to link).
-      return this.untraced(call, next, client, undefined);
+      return { client, w3c, incoming, span: false, trace: undefined };
     }
-    const unsampled = unsampledTraceOf(client, w3c, incoming, active);
-    if (unsampled !== undefined) return this.untraced(call, next, client, unsampled);
-    if (incoming !== undefined) {
-      return this.inClient(client, () => Sentry.continueTrace(incoming, () => this.span(call, next, w3c)));
-    }
-    if (active !== undefined) return this.inClient(client, () => this.span(call, next, w3c));
-    return this.inClient(client, () => Sentry.startNewTrace(() => this.span(call, next, w3c)));
+    const trace = unsampledTraceOf(client, w3c, incoming, active);
+    if (trace !== undefined) return { client, w3c, incoming, span: false, trace };
+    return { client, w3c, incoming, span: true, active: active !== undefined };
   }
 
   activeTraceContext(): Readonly<Record<string, string>> | undefined {
@@ -124,17 +173,14 @@ export class SentryTracingAgent implements TracingAgent {
     });
   }
 
-  /** Runs a call without a span (`trace`: the unsampled trace it continues); reports its final failure. */
-  private untraced(
+  /** Reports a call's failure when it is its final one, linked to the unsampled `trace` it continues. */
+  private failed(
     call: HandlerCall,
-    next: HandlerNext,
     client: Sentry.NodeClient,
+    error: unknown,
     trace: UnsampledTrace | undefined,
-  ): Promise<unknown> {
-    return next(trace?.keys).catch((error: unknown) => {
-      if (isFinalFailure(call, error)) this.inClient(client, () => this.capture(call, error, trace));
-      throw error;
-    });
+  ): void {
+    if (isFinalFailure(call, error)) this.inClient(client, () => this.capture(call, error, trace));
   }
 
   private capture(call: HandlerCall, error: unknown, trace?: UnsampledTrace): void {
@@ -213,8 +259,7 @@ function unsampledTraceOf(
     const context = active.spanContext();
     return (context.traceFlags & 1) === 1 ? undefined : unsampledTrace(context.traceId, w3c);
   }
-  const traceId = newTraceId();
-  return unsampledTrace(traceId, w3c, unsampledBaggage(client, traceId));
+  return newUnsampledTrace(w3c, (traceId) => unsampledBaggage(client, traceId));
 }
 
 /** The `sentry-trace` and `baggage` keys that continue `span`'s trace, and with `w3c` its `traceparent`. */

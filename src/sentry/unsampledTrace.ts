@@ -19,7 +19,8 @@ export interface UnsampledTrace {
 const pool = Buffer.allocUnsafe(4096);
 let drawn = pool.length;
 
-function randomHex(bytes: number): string {
+/** `bytes` random bytes as hex digits. */
+export function randomHex(bytes: number): string {
   if (drawn + bytes > pool.length) {
     randomFillSync(pool);
     drawn = 0;
@@ -28,14 +29,25 @@ function randomHex(bytes: number): string {
   return pool.toString('hex', drawn - bytes, drawn);
 }
 
-/** A new trace id: 32 random hex digits. */
-export function newTraceId(): string {
-  return randomHex(16);
-}
-
 /** The keys that continue `traceId` from a new unsampled span of this process. */
 export function unsampledTrace(traceId: string, w3c: boolean, baggage?: string): UnsampledTrace {
-  const spanId = randomHex(8);
+  return unsampledSpan(traceId, randomHex(8), w3c, baggage);
+}
+
+/** A new trace this process does not sample, and the keys that continue it, with `baggage(traceId)`. */
+export function newUnsampledTrace(w3c: boolean, baggage: (traceId: string) => string): UnsampledTrace {
+  // One draw for both ids.
+  const ids = randomHex(24);
+  const traceId = ids.slice(0, 32);
+  return unsampledSpan(traceId, ids.slice(32), w3c, baggage(traceId));
+}
+
+function unsampledSpan(
+  traceId: string,
+  spanId: string,
+  w3c: boolean,
+  baggage: string | undefined,
+): UnsampledTrace {
   const keys: Record<string, string> = { 'sentry-trace': `${traceId}-${spanId}-0` };
   if (w3c) keys[TRACEPARENT] = `00-${traceId}-${spanId}-00`;
   if (baggage !== undefined) keys.baggage = baggage;

@@ -1,5 +1,5 @@
 import type { HandlerCall } from '../handling/handlerCall';
-import type { HandlerNext } from '../handling/handlerInterceptor';
+import type { HandlerNext, PassedOnCall } from '../handling/handlerInterceptor';
 
 /**
  * Traces a bundle's work, set with `setTracingAgent` on the builder; `evento-ts/opentelemetry`
@@ -25,4 +25,12 @@ export interface TracingAgent {
    * written into each command and query a gateway sends; undefined when no span is active.
    */
   activeTraceContext(): Readonly<Record<string, string>> | undefined;
+  /**
+   * Optional, for speed: for a call the agent makes no span for (not traced, or not sampled),
+   * what it passes on instead of calling `track`: the trace context to carry (`metadata`) and
+   * what to do when the handler fails (`onError`). With no other interceptor on the call, the
+   * handler then runs on the pipeline's direct path: no interceptor chain, and no promise unless
+   * the handler is async. Undefined: the bundle calls `track`.
+   */
+  withoutSpan?(call: HandlerCall): PassedOnCall | undefined;
 }
