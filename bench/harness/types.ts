@@ -30,7 +30,11 @@ export type SystemName =
 
 /** evento-ts with a tracing agent (the tracing workload). */
 export type TracedSystemName =
-  'evento-ts + Sentry (rate 0)' | 'evento-ts + Sentry (rate 1)' | 'evento-ts + OpenTelemetry';
+  | 'evento-ts + pass-through agent'
+  | 'evento-ts + new-trace agent'
+  | 'evento-ts + Sentry (rate 0)'
+  | 'evento-ts + Sentry (rate 1)'
+  | 'evento-ts + OpenTelemetry';
 
 /** A case's parameters, written as they are into the results. */
 export type Params = Readonly<Record<string, string | number | boolean>>;

@@ -44,6 +44,8 @@ describeWithService('PostgreSQL', PG_URL)('npm run bench -- --smoke', () => {
           'raw',
           'raw-min',
           'emmett',
+          'evento-ts + pass-through agent',
+          'evento-ts + new-trace agent',
           'evento-ts + Sentry (rate 0)',
           'evento-ts + Sentry (rate 1)',
           'evento-ts + OpenTelemetry',

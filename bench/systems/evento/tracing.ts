@@ -14,6 +14,7 @@ import * as Sentry from '@sentry/node';
 import type { TracingAgent } from '../../../src';
 import { OpenTelemetryTracingAgent } from '../../../src/opentelemetry';
 import { SentryTracingAgent } from '../../../src/sentry';
+import { randomHex } from '../../../src/sentry/unsampledTrace';
 import type { TracedSystemName } from '../../harness/types';
 import { startEnvelopeHost, type Received } from './envelopeHost';
 
@@ -86,5 +87,28 @@ export function openTelemetryTracing(): BenchTracing {
       context.disable();
       await provider.shutdown();
     },
+  };
+}
+
+/**
+ * The two references below the Sentry agent, which tell what its cost is made of: an agent that
+ * only calls `next()` (what any agent costs the pipeline: an interceptor on every handler call),
+ * and one that also hands on a new W3C `traceparent` for each tracked call, as any agent starting
+ * a trace must (the least a trace context costs: a key written into the command's flow and its
+ * events). Neither sends anything anywhere.
+ */
+export function referenceTracing(kind: 'pass-through' | 'new-trace'): BenchTracing {
+  const track: TracingAgent['track'] =
+    kind === 'pass-through'
+      ? (_call, next) => next()
+      : (call, next) =>
+          call.tracked ? next({ traceparent: `00-${randomHex(16)}-${randomHex(8)}-00` }) : next();
+  return {
+    system: kind === 'pass-through' ? 'evento-ts + pass-through agent' : 'evento-ts + new-trace agent',
+    prefix: kind === 'pass-through' ? 'evp_' : 'evn_',
+    agent: { track, activeTraceContext: () => undefined },
+    prepare: () => undefined,
+    sent: async () => ({}),
+    close: async () => undefined,
   };
 }
