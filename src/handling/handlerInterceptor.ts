@@ -35,17 +35,20 @@ export interface HandlerInterceptorOptions {
   readonly eventSourcing?: boolean;
 }
 
-/** A handler interceptor as registered on the builder. */
 /**
  * What an interceptor asks of a call it only passes on: metadata keys for what the handler sends
  * (as `next(metadata)` would add), and what to do when the handler fails.
  */
 export interface PassedOnCall {
   readonly metadata?: Readonly<Record<string, string>> | undefined;
-  /** Called with the handler's error (sync throw or rejection) before the caller gets it. */
+  /**
+   * Called with the handler's error (sync throw or rejection) before the caller gets it; it
+   * should not throw (what it throws would reach the caller instead).
+   */
   readonly onError?: ((error: unknown) => void) | undefined;
 }
 
+/** A handler interceptor as registered on the builder. */
 export interface RegisteredHandlerInterceptor {
   readonly intercept: HandlerInterceptorFn;
   /**

@@ -171,7 +171,12 @@ export class HandlingPipeline {
         ? undefined
         : this.passOns[handler.component.kind];
     const passed = passOn?.(call);
-    if (passed !== undefined) return passedOn(passed, message, fn, instance, args, context);
+    if (passed !== undefined) {
+      // An invoker method returns a promise whenever an interceptor applies, sampled or not.
+      if (handler.kind === 'invocation')
+        return promiseFrom(() => passedOn(passed, message, fn, instance, args, context));
+      return passedOn(passed, message, fn, instance, args, context);
+    }
     const innermost = (c: HandlerCall): Promise<unknown> => {
       if (c.message === message) return promiseFrom(() => fn.apply(instance, args));
       if (context !== undefined) context.message = c.message;

@@ -91,7 +91,13 @@ export class Metadata {
   toRecordWithout(left: readonly string[]): Record<string, string> {
     const copy: Record<string, string> = {};
     for (const key of Object.keys(this.values)) {
-      if (!left.includes(key)) copy[key] = this.values[key] as string;
+      if (left.includes(key)) continue;
+      const value = this.values[key] as string;
+      // An own `__proto__` key stays an own key (an assignment would set the copy's prototype),
+      // so that the stores still refuse it by name.
+      if (key === '__proto__')
+        Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+      else copy[key] = value;
     }
     return copy;
   }

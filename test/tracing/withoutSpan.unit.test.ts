@@ -7,6 +7,8 @@ import { container } from 'tsyringe';
 import {
   EventoBundle,
   EventoChannels,
+  InvocationHandler,
+  Invoker,
   InMemoryEventStore,
   type HandlerCall,
   type PassedOnCall,
@@ -53,6 +55,16 @@ async function startShop(agent: TracingAgent, interceptor?: 'another interceptor
   if (interceptor !== undefined) builder.addHandlerInterceptor((_call, next) => next());
   const bundle = await builder.start();
   return { bundle, store };
+}
+
+/** An invoker whose handler answers synchronously. */
+@Invoker()
+class SyncApi {
+  @InvocationHandler()
+  check(value: number): number {
+    if (value < 0) throw new RangeError(`${value} is negative`);
+    return value * 2;
+  }
 }
 
 const kinds = (calls: HandlerCall[]) => [...new Set(calls.map((c) => c.handlerKind))].sort();
@@ -128,5 +140,33 @@ describe('a tracing agent’s withoutSpan', () => {
     await bundle.stop();
     expect(await store.readAggregate('unpaid-2')).toEqual([]);
     expect(agent.errors).toHaveLength(1);
+  });
+
+  it('still makes an invoker method return a promise, and its throw a rejection', async () => {
+    const agent = new PassingAgent();
+    const scope = container.createChildContainer();
+    const bundle = await EventoBundle.builder()
+      .setBundleId('sync')
+      .setComponents([SyncApi])
+      .setEventStore(new InMemoryEventStore())
+      .setContainer(scope)
+      .setTracingAgent(agent)
+      .start();
+    const api = bundle.getInvoker(SyncApi);
+    const doubled = api.check(2) as unknown;
+    expect(doubled).toBeInstanceOf(Promise);
+    await expect(doubled).resolves.toBe(4);
+    let thrown: unknown;
+    let failed: unknown;
+    try {
+      failed = api.check(-1);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeUndefined();
+    await expect(failed).rejects.toBeInstanceOf(RangeError);
+    expect(agent.errors).toEqual([expect.any(RangeError)]);
+    expect(agent.tracked).toEqual([]);
+    await bundle.stop();
   });
 });
