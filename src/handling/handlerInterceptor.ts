@@ -40,6 +40,7 @@ export interface HandlerInterceptorOptions {
  * (as `next(metadata)` would add), and what to do when the handler fails.
  */
 export interface PassedOnCall {
+  /** Keys to add to what the handler sends and produces, as `next(metadata)` adds them. */
   readonly metadata?: Readonly<Record<string, string>> | undefined;
   /**
    * Called with the handler's error (sync throw or rejection) before the caller gets it; it

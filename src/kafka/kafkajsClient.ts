@@ -1,4 +1,11 @@
-import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
+import {
+  Partitioners,
+  type Admin,
+  type Consumer,
+  type EachMessagePayload,
+  type Kafka,
+  type Producer,
+} from 'kafkajs';
 import { InvalidArgumentError } from '../errors';
 import { checkGroupId, checkPositions, checkTopicName, checkTopicSpecs, deleteExisting } from './arguments';
 import type {
@@ -92,9 +99,14 @@ class KafkajsProducer implements KafkaProducer {
   }
 }
 
+/** How long a consumer kafkajs gave up on waits before it runs again. */
+const RESTART_AFTER_CRASH_MS = 1_000;
+
 class KafkajsConsumer implements KafkaConsumer {
   private topics: string[] = [];
   private running = false;
+  private disconnected = false;
+  private restart: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly consumer: Consumer,
@@ -128,13 +140,24 @@ class KafkajsConsumer implements KafkaConsumer {
       );
     }
     this.running = true;
-    await mapped('run', this.topics, () =>
-      this.consumer.run({
-        autoCommit: false,
-        partitionsConsumedConcurrently: this.options.concurrentPartitions ?? 1,
-        eachMessage: ({ topic, partition, message }) => handle(toIncoming(topic, partition, message)),
-      }),
-    );
+    const config = {
+      autoCommit: false,
+      partitionsConsumedConcurrently: this.options.concurrentPartitions ?? 1,
+      eachMessage: ({ topic, partition, message }: EachMessagePayload) =>
+        handle(toIncoming(topic, partition, message)),
+    };
+    // kafkajs restarts a crashed consumer only after errors it deems retriable; after any other
+    // (a broker coming back can answer with one) it leaves the consumer stopped for good. This one
+    // runs again until it is disconnected, so a bus carries on once the broker is back.
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      if (event.payload.restart || this.disconnected) return;
+      clearTimeout(this.restart);
+      this.restart = setTimeout(() => {
+        this.restart = undefined;
+        if (!this.disconnected) this.consumer.run(config).catch(() => undefined);
+      }, RESTART_AFTER_CRASH_MS);
+    });
+    await mapped('run', this.topics, () => this.consumer.run(config));
   }
 
   async commit(positions: readonly CommitPosition[]): Promise<void> {
@@ -158,6 +181,9 @@ class KafkajsConsumer implements KafkaConsumer {
   }
 
   async disconnect(): Promise<void> {
+    this.disconnected = true;
+    clearTimeout(this.restart);
+    this.restart = undefined;
     await mapped('consumer disconnect', this.topics, () => this.consumer.disconnect());
     this.running = false;
   }
