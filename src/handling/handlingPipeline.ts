@@ -28,7 +28,7 @@ const channelOf = Object.fromEntries(
 
 const appendChannel = channel(EventoChannels.append);
 
-type PassOn = (call: HandlerCall) => PassedOnCall | undefined;
+type PassOn = NonNullable<RegisteredHandlerInterceptor['passOn']>;
 
 const componentKinds: readonly ComponentKind[] = [
   'aggregate',

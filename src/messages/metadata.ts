@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { frozenRecord } from '../internal/frozen';
+import { defineOwn } from '../internal/ownProperty';
 
 /** Keys the framework sets on every message. */
 export const MetadataKeys = {
@@ -95,8 +96,7 @@ export class Metadata {
       const value = this.values[key] as string;
       // An own `__proto__` key stays an own key (an assignment would set the copy's prototype),
       // so that the stores still refuse it by name.
-      if (key === '__proto__')
-        Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+      if (key === '__proto__') defineOwn(copy, key, value);
       else copy[key] = value;
     }
     return copy;

@@ -18,6 +18,7 @@
 import { SerializationError, UnsafePayloadError } from '../errors';
 import { FORBIDDEN_KEYS } from '../internal/forbiddenKeys';
 import type { Class } from '../internal/types';
+import { defineOwn } from '../internal/ownProperty';
 
 /** Maps registered class names to classes (PayloadRegistry implements it). */
 export interface ClassNames {
@@ -107,7 +108,7 @@ function revive(value: unknown, names: ClassNames, path: string, depth: number):
     const ctor = names.classOf(record.$type);
     const instance = Object.create(ctor.prototype as object) as Record<string, unknown>;
     for (const key of keys) {
-      if (key !== '$type') define(instance, key, revive(record[key], names, `${path}.${key}`, depth + 1));
+      if (key !== '$type') defineOwn(instance, key, revive(record[key], names, `${path}.${key}`, depth + 1));
     }
     return instance;
   }
@@ -136,11 +137,6 @@ function checkKey(key: string, path: string): void {
       { context: { path, key } },
     );
   }
-}
-
-/** Defines `key` as an own data property, as a class field is (no setter on the prototype runs). */
-function define(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 function badTag(tag: string, path: string, expected: string, found: unknown): SerializationError {

@@ -44,21 +44,14 @@ const SENTRY_TRACE = /^([0-9a-f]{32})-([0-9a-f]{16})(-[01])?$/;
 const BAGGAGE_TRACE_ID = /(?:^|,)\s*sentry-trace_id=([0-9a-f]{32})\s*(?:[,;]|$)/;
 
 /** What the agent does with a call that has a client: see `SentryTracingAgent.plan`. */
-type Plan =
-  | {
-      readonly client: Sentry.NodeClient;
-      readonly w3c: boolean;
-      readonly incoming: IncomingTrace | undefined;
-      readonly span: false;
-      readonly trace: UnsampledTrace | undefined;
-    }
-  | {
-      readonly client: Sentry.NodeClient;
-      readonly w3c: boolean;
-      readonly incoming: IncomingTrace | undefined;
-      readonly span: true;
-      readonly active: boolean;
-    };
+type Plan = {
+  readonly client: Sentry.NodeClient;
+  readonly w3c: boolean;
+  readonly incoming: IncomingTrace | undefined;
+} & (
+  | { readonly span: false; readonly trace: UnsampledTrace | undefined }
+  | { readonly span: true; readonly active: boolean }
+);
 
 /** Passed on as it is, when there is no client. */
 const NOTHING: PassedOnCall = Object.freeze({});

@@ -9,6 +9,7 @@ import { FORBIDDEN_KEYS } from '../internal/forbiddenKeys';
 import { encode } from '../messages/json';
 import { reviveJson, type ClassNames } from '../messages/safeRevive';
 import type { ErrorRegistry } from './errorRegistry';
+import { defineOwn } from '../internal/ownProperty';
 
 /** An error as it travels. */
 export interface WireErrorData {
@@ -100,16 +101,16 @@ export function errorFromWire(data: WireErrorData, errors: ErrorRegistry, names:
         context: { remoteName: data.name, remoteCode: data.code },
       },
     );
-    if (data.stack !== null) define(remote as unknown as Record<string, unknown>, 'stack', data.stack, false);
+    if (data.stack !== null) defineOwn(remote, 'stack', data.stack, false);
     return remote;
   }
   // A real Error (so the platform prints and inspects it as one) given the registered class's prototype.
   const error = new Error(data.message) as unknown as Record<string, unknown>;
   Object.setPrototypeOf(error, ctor.prototype as object);
   for (const [key, value] of Object.entries(details as Record<string, unknown>))
-    define(error, key, value, true);
-  if (data.stack !== null) define(error, 'stack', data.stack, false);
-  if (cause !== undefined) define(error, 'cause', cause, false);
+    defineOwn(error, key, value, true);
+  if (data.stack !== null) defineOwn(error, 'stack', data.stack, false);
+  if (cause !== undefined) defineOwn(error, 'cause', cause, false);
   return error as unknown as Error;
 }
 
@@ -133,10 +134,6 @@ function encodeDetails(error: Record<string, unknown>, names: ClassNames): strin
     }
     return encode(kept, names);
   }
-}
-
-function define(target: Record<string, unknown>, key: string, value: unknown, enumerable: boolean): void {
-  Object.defineProperty(target, key, { value, writable: true, enumerable, configurable: true });
 }
 
 function describeThrown(value: unknown): string {

@@ -2,9 +2,8 @@
  * Events take over their command's metadata (all but its message id and causation): a hostile
  * key goes along as a key, never as the copy's prototype, so the store still refuses it by name.
  */
-import { container } from 'tsyringe';
-import { EventoBundle, InMemoryEventStore, InvalidArgumentError, Metadata } from '../../src';
-import { PlaceOrder, ShopLog, shopComponents } from '../handling/shop';
+import { InMemoryEventStore, InvalidArgumentError, Metadata } from '../../src';
+import { PlaceOrder, shopBuilder } from '../handling/shop';
 
 describe('metadata an event inherits', () => {
   it('keeps an own __proto__ key as a key, and the copy’s prototype as it was', () => {
@@ -19,15 +18,8 @@ describe('metadata an event inherits', () => {
   });
 
   it('makes the append of a command sent with a __proto__ key fail by name, appending nothing', async () => {
-    const scope = container.createChildContainer();
-    scope.registerInstance(ShopLog, new ShopLog());
     const store = new InMemoryEventStore();
-    const bundle = await EventoBundle.builder()
-      .setBundleId('shop')
-      .setComponents(shopComponents)
-      .setEventStore(store)
-      .setContainer(scope)
-      .start();
+    const bundle = await shopBuilder(store).start();
     const metadata = JSON.parse('{"__proto__":"x"}') as Record<string, string>;
     const sent = bundle.commandGateway.send(new PlaceOrder('o1'), metadata);
     await expect(sent).rejects.toBeInstanceOf(InvalidArgumentError);

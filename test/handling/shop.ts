@@ -12,8 +12,11 @@ import {
   DomainCommand,
   DomainEvent,
   EventHandler,
+  EventoBundle,
+  EventoBundleBuilder,
   EventSourcingHandler,
   InvocationHandler,
+  InMemoryEventStore,
   Invoker,
   Metadata,
   Observer,
@@ -29,7 +32,9 @@ import {
   ServiceCommand,
   ServiceEvent,
   Single,
+  type EventStore,
 } from '../../src';
+import { container } from 'tsyringe';
 
 export class PlaceOrder extends DomainCommand {
   constructor(readonly orderId: string) {
@@ -211,3 +216,17 @@ export const shopComponents = [
   Orders,
   ShopApi,
 ];
+
+/**
+ * A builder of the shop bundle (id 'shop', every shop component) on `store`, its ShopLog in a
+ * child container of its own; the caller adds what its test is about.
+ */
+export function shopBuilder(store: EventStore = new InMemoryEventStore()): EventoBundleBuilder {
+  const scope = container.createChildContainer();
+  scope.registerInstance(ShopLog, new ShopLog());
+  return EventoBundle.builder()
+    .setBundleId('shop')
+    .setComponents(shopComponents)
+    .setEventStore(store)
+    .setContainer(scope);
+}

@@ -2,9 +2,8 @@
  * How a bundle applies a tracing agent: which handler calls reach it, and where the trace keys
  * it hands on end up.
  */
-import { container } from 'tsyringe';
-import { EventoBundle, InMemoryEventStore, type HandlerCall, type TracingAgent } from '../../src';
-import { PlaceOrder, ShopApi, ShopLog, shopComponents } from '../handling/shop';
+import { InMemoryEventStore, type HandlerCall, type TracingAgent } from '../../src';
+import { PlaceOrder, ShopApi, shopBuilder } from '../handling/shop';
 
 const TRACE = { 'sentry-trace': '4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0' };
 
@@ -23,14 +22,8 @@ class RecordingAgent implements TracingAgent {
 }
 
 async function startShop(agent: TracingAgent, seen: HandlerCall[]) {
-  const scope = container.createChildContainer();
-  scope.registerInstance(ShopLog, new ShopLog());
   const store = new InMemoryEventStore();
-  const bundle = await EventoBundle.builder()
-    .setBundleId('shop')
-    .setComponents(shopComponents)
-    .setEventStore(store)
-    .setContainer(scope)
+  const bundle = await shopBuilder(store)
     .setTracingAgent(agent)
     .addHandlerInterceptor((call, next) => {
       seen.push(call);

@@ -14,7 +14,7 @@ import {
   type PassedOnCall,
   type TracingAgent,
 } from '../../src';
-import { OrderRefusedError, PlaceOrder, ShopApi, ShopLog, shopComponents } from '../handling/shop';
+import { OrderRefusedError, PlaceOrder, ShopApi, shopBuilder } from '../handling/shop';
 
 const TRACE = { 'sentry-trace': '4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0' };
 
@@ -42,14 +42,8 @@ class PassingAgent implements TracingAgent {
 }
 
 async function startShop(agent: TracingAgent, interceptor?: 'another interceptor') {
-  const scope = container.createChildContainer();
-  scope.registerInstance(ShopLog, new ShopLog());
   const store = new InMemoryEventStore();
-  const builder = EventoBundle.builder()
-    .setBundleId('shop')
-    .setComponents(shopComponents)
-    .setEventStore(store)
-    .setContainer(scope)
+  const builder = shopBuilder(store)
     .setTracingAgent(agent)
     .onError(() => undefined);
   if (interceptor !== undefined) builder.addHandlerInterceptor((_call, next) => next());

@@ -2,16 +2,8 @@
  * The agent sample of docs/observability.md ("Writing your own agent"), run: an agent that makes
  * no span and notes failures, through `withoutSpan`.
  */
-import { container } from 'tsyringe';
-import {
-  EventoBundle,
-  InMemoryEventStore,
-  type HandlerCall,
-  type HandlerNext,
-  type PassedOnCall,
-  type TracingAgent,
-} from '../../src';
-import { OrderRefusedError, PlaceOrder, ShopLog, shopComponents } from '../handling/shop';
+import { type HandlerCall, type HandlerNext, type PassedOnCall, type TracingAgent } from '../../src';
+import { OrderRefusedError, PlaceOrder, shopBuilder } from '../handling/shop';
 
 // #region agent
 class ErrorsOnlyAgent implements TracingAgent {
@@ -36,15 +28,7 @@ describe('the withoutSpan agent of docs/observability.md', () => {
   it('notes a handler’s failure without running track, and the caller still gets it', async () => {
     const agent = new ErrorsOnlyAgent();
     const track = jest.spyOn(agent, 'track');
-    const scope = container.createChildContainer();
-    scope.registerInstance(ShopLog, new ShopLog());
-    const bundle = await EventoBundle.builder()
-      .setBundleId('shop')
-      .setComponents(shopComponents)
-      .setEventStore(new InMemoryEventStore())
-      .setContainer(scope)
-      .setTracingAgent(agent)
-      .start();
+    const bundle = await shopBuilder().setTracingAgent(agent).start();
     await bundle.commandGateway.send(new PlaceOrder('o1'));
     await expect(bundle.commandGateway.send(new PlaceOrder('unpaid-1'))).rejects.toBeInstanceOf(
       OrderRefusedError,
