@@ -47,6 +47,8 @@ export class RequestConsumer {
   private readonly progress = new Map<number, PartitionProgress>();
   private readonly queue = new KeyedQueue();
   private readonly running = new Set<Running>();
+  /** Answers on their way, made before close(): it waits for them. */
+  private readonly answering = new Set<Promise<void>>();
   private readonly slotWaiters: (() => void)[] = [];
   private consumer: KafkaConsumer | undefined;
   private accepted = 0;
@@ -101,8 +103,10 @@ export class RequestConsumer {
   }
 
   /**
-   * Leaves the group once the requests accepted here are finished (their offsets committed), in
-   * the background; requests read meanwhile are left to the group's other members.
+   * Leaves the group once the requests running here are finished and answered (their offsets
+   * committed), in the background. Requests taken but not started yet (waiting behind another of
+   * their lock id, or for a slot) and requests read meanwhile are not run here: they are left to
+   * the group's other members, who read them from the committed offset.
    */
   async leave(): Promise<void> {
     await this.untilIdle();
@@ -114,8 +118,9 @@ export class RequestConsumer {
   }
 
   /**
-   * Leaves the group at once. The callers of requests still running here are told the outcome is
-   * unknown (HandlerLostError), before the bus's producer closes.
+   * Leaves the group without waiting for handlers. The callers of requests still in their handler
+   * are told the outcome is unknown (HandlerLostError); answers already made go out and are
+   * committed, all before the bus's producer closes. Requests not started are left to the group.
    */
   async close(): Promise<void> {
     this.closed = true;
@@ -138,7 +143,9 @@ export class RequestConsumer {
         .catch(() => undefined),
     );
     this.running.clear();
-    await Promise.all([...answers, this.commit().catch(() => undefined)]);
+    const made = [...this.answering].map((sent) => sent.catch(() => undefined));
+    await Promise.all([...answers, ...made]);
+    await this.commit().catch(() => undefined);
     await this.disconnect().catch(this.deps.onError);
   }
 
@@ -173,29 +180,45 @@ export class RequestConsumer {
     if (this.closed || this.endpoints.length === 0) return; // left for the group's next owner
     if (this.accepted >= this.deps.maxInFlight)
       await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
-    if (this.closed || this.endpoints.length === 0) return;
-    const endpoint = this.endpoints[this.turn++ % this.endpoints.length] as BusEndpoint;
     this.accepted++;
     this.queue.run(message.key, () =>
-      this.execute(endpoint, message).then(
-        () => this.release(finish),
+      this.execute(message, finished, finish).then(
+        () => this.release(),
         (error: unknown) => {
           this.deps.onError(error);
-          this.release(finish);
+          finish();
+          this.release();
         },
       ),
     );
   }
 
-  private release(finish: () => void): void {
-    finish();
+  private release(): void {
     this.accepted--;
     this.slotWaiters.shift()?.();
     if (this.accepted === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 
-  private async execute(endpoint: BusEndpoint, message: IncomingMessage): Promise<void> {
-    if (this.closed) return;
+  /**
+   * The endpoint to run a request on when its turn comes, or undefined when it must not start
+   * here: the bus is closing, the bundle's last endpoint was unbound (its bundle stops), or the
+   * request's partition went to another member in a rebalance. Such a request stays unfinished,
+   * so the offset committed stays below it and the partition's next owner reads and runs it.
+   */
+  private endpointFor(partition: number, progress: PartitionProgress): BusEndpoint | undefined {
+    if (this.closed || this.endpoints.length === 0 || this.progress.get(partition) !== progress)
+      return undefined;
+    return this.endpoints[this.turn++ % this.endpoints.length];
+  }
+
+  /** Runs one request and answers it; `finish` marks it handled, once its answer went out. */
+  private async execute(
+    message: IncomingMessage,
+    progress: PartitionProgress,
+    finish: () => void,
+  ): Promise<void> {
+    const endpoint = this.endpointFor(message.partition, progress);
+    if (endpoint === undefined) return;
     const codec = this.deps.codecFor(endpoint.wire);
     const headerAddress = this.validAddress(message.headers[BusHeaders.replyTo]);
     let request;
@@ -208,9 +231,13 @@ export class RequestConsumer {
           headerAddress,
           codec.encodeError(message.headers[BusHeaders.messageId] ?? '', error),
         );
+      finish();
       return;
     }
-    if (request.deadline !== undefined && Date.now() >= request.deadline) return;
+    if (request.deadline !== undefined && Date.now() >= request.deadline) {
+      finish();
+      return;
+    }
     const address = this.validAddress(request.replyTo) ?? headerAddress;
     const id = request.message.messageId;
     const running: Running = { address: address ?? '', messageId: id, codec };
@@ -226,8 +253,18 @@ export class RequestConsumer {
       answer = codec.encodeError(id, error);
     }
     // After close() the caller was already told; the answer would find no producer.
-    if (address === undefined || !this.running.delete(running)) return;
-    await this.answer(address, answer, request.deadline);
+    if (address === undefined || !this.running.delete(running)) {
+      finish();
+      return;
+    }
+    // Tracked until handled, so that close() lets the answers already made go out and commits them.
+    const answered = this.answer(address, answer, request.deadline).finally(finish);
+    this.answering.add(answered);
+    try {
+      await answered;
+    } finally {
+      this.answering.delete(answered);
+    }
   }
 
   /**

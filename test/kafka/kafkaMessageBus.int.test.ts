@@ -249,6 +249,53 @@ describeWithKafka()('KafkaMessageBus', () => {
     await expect(inFlight).resolves.toBeDefined();
   });
 
+  it('leaves the requests a stopping instance took but had not started to the next instance', async () => {
+    // One aggregate's deposits queue behind one another on instance 'one'; it stops while the
+    // first runs. The first is answered by 'one'; the two waiting behind it are not started
+    // there but left in the topic, and the instance that joins next serves them.
+    let release: (() => void) | undefined;
+    const handled: { instance: string; amount: number }[] = [];
+    const on = (instance: string) => async (call: HandlerCall, next: () => Promise<unknown>) => {
+      if (call.payload instanceof Deposit) {
+        handled.push({ instance, amount: call.payload.amount });
+        if (instance === 'one' && call.payload.amount === 1)
+          await new Promise<void>((resolve) => (release = resolve));
+        else if (instance === 'one') await sleep(300); // still running when the bus closes
+      }
+      return next();
+    };
+    const store = new InMemoryEventStore();
+    const oneBus = network.connect();
+    const one = await EventoBundle.builder()
+      .setBundleId('bank')
+      .setInstanceId('one')
+      .setComponents([AccountAggregate])
+      .setEventStore(store)
+      .setMessageBus(oneBus)
+      .addHandlerInterceptor(on('one'))
+      .onError(() => undefined)
+      .start();
+    const api = await start('api', [Api]);
+    await api.commandGateway.send(new OpenAccount('acc-4', 'di'));
+    const sends = [1, 2, 3].map((amount) =>
+      api.commandGateway.send(new Deposit('acc-4', amount), undefined, { timeoutMs: 60_000 }),
+    );
+    await holds(() => expect(release).toBeDefined(), 'the first deposit being handled');
+    await sleep(300); // the other two reach instance 'one' and wait behind the first
+    const stopping = one.stop();
+    release?.();
+    await stopping;
+    await oneBus.close();
+    await start('bank', [AccountAggregate], (b) =>
+      b.setEventStore(store).setInstanceId('two').addHandlerInterceptor(on('two')),
+    );
+    await expect(Promise.all(sends)).resolves.toHaveLength(3);
+    expect(handled.filter((h) => h.instance === 'one').map((h) => h.amount)).toEqual([1]);
+    expect(handled.filter((h) => h.instance === 'two').map((h) => h.amount)).toEqual([2, 3]);
+    const deposits = (await store.readAggregate('acc-4')).filter((e) => e.eventName === 'Deposited');
+    expect(deposits.map((e) => (JSON.parse(e.payload) as { amount: number }).amount)).toEqual([1, 2, 3]);
+  });
+
   it('tells the caller the outcome is unknown when the instance closes its bus with the command still running', async () => {
     const stuck = async (call: HandlerCall, next: () => Promise<unknown>) => {
       if (call.payload instanceof Deposit) await new Promise(() => undefined);
