@@ -12,7 +12,14 @@ import {
 } from '../tracing/spans';
 import { readTraceparent, TRACEPARENT } from '../tracing/traceparent';
 import type { TracingAgent } from '../tracing/tracingAgent';
-import { newUnsampledTrace, unsampledBaggage, unsampledTrace, type UnsampledTrace } from './unsampledTrace';
+import {
+  flowTrace,
+  newUnsampledTrace,
+  unsampledBaggage,
+  unsampledTrace,
+  type TraceLink,
+  type UnsampledTrace,
+} from './unsampledTrace';
 
 /** Options of {@link SentryTracingAgent}. */
 export interface SentryTracingOptions extends TracingOptions {
@@ -28,6 +35,15 @@ export interface SentryTracingOptions extends TracingOptions {
    * Default: the client's own `propagateTraceparent` option.
    */
   readonly propagateTraceparent?: boolean | undefined;
+  /**
+   * At sample rate 0, write the new traces that `@Track` handlers start into the messages they
+   * send, as `sentry-trace` (flag `-0`), `baggage` and, with W3C on, `traceparent`, the way the
+   * Sentry SDK does over HTTP: for consumers of the messages that are not evento agents and must
+   * follow the negative decision. Default false: such a trace's id is the flow's correlation id
+   * (every message of the flow carries it already), and nothing is added to the messages and
+   * their events. Traces that came in, and sampled traces, are always written.
+   */
+  readonly propagateUnsampledTraces?: boolean | undefined;
 }
 
 /** The Sentry trace context keys, as they travel in a message's metadata. */
@@ -126,7 +142,8 @@ export class SentryTracingAgent implements TracingAgent {
     if (incoming === undefined && active === undefined && !call.tracked) {
       return { client, w3c, incoming, span: false, trace: undefined };
     }
-    const trace = unsampledTraceOf(client, w3c, incoming, active);
+    const trace = unsampledTraceOf(client, w3c, incoming, active, this.options.propagateUnsampledTraces);
+    if (trace === FLOW_TRACE) return { client, w3c, incoming, span: false, trace: undefined };
     if (trace !== undefined) return { client, w3c, incoming, span: false, trace };
     return { client, w3c, incoming, span: true, active: active !== undefined };
   }
@@ -173,10 +190,11 @@ export class SentryTracingAgent implements TracingAgent {
     error: unknown,
     trace: UnsampledTrace | undefined,
   ): void {
-    if (isFinalFailure(call, error)) this.inClient(client, () => this.capture(call, error, trace));
+    if (isFinalFailure(call, error))
+      this.inClient(client, () => this.capture(call, error, trace ?? flowTrace(call.metadata.correlationId)));
   }
 
-  private capture(call: HandlerCall, error: unknown, trace?: UnsampledTrace): void {
+  private capture(call: HandlerCall, error: unknown, trace?: TraceLink): void {
     // Sentry marks what it captured: the caller's failing span does not report the same error again.
     Sentry.withScope((scope) => {
       if (trace !== undefined) {
@@ -236,14 +254,16 @@ function incomingTrace(call: HandlerCall, w3c: boolean): IncomingTrace | undefin
  * The trace context of a call the client will not sample, or undefined when it may: with no
  * `tracesSampler` and `tracesSampleRate` 0, only a parent's positive decision (in the incoming
  * trace, or of the active span) samples, so the call gets no span, only the keys that carry the
- * trace and the negative decision on.
+ * trace and the negative decision on. A new trace is the flow's own ({@link FLOW_TRACE}: nothing
+ * to write) unless `propagateNew`.
  */
 function unsampledTraceOf(
   client: Sentry.NodeClient,
   w3c: boolean,
   incoming: IncomingTrace | undefined,
   active: Sentry.Span | undefined,
-): UnsampledTrace | undefined {
+  propagateNew: boolean | undefined,
+): UnsampledTrace | typeof FLOW_TRACE | undefined {
   const options = client.getOptions();
   if (options.tracesSampler !== undefined || options.tracesSampleRate !== 0) return undefined;
   if (incoming !== undefined)
@@ -252,8 +272,12 @@ function unsampledTraceOf(
     const context = active.spanContext();
     return (context.traceFlags & 1) === 1 ? undefined : unsampledTrace(context.traceId, w3c);
   }
+  if (propagateNew !== true) return FLOW_TRACE;
   return newUnsampledTrace(w3c, (traceId) => unsampledBaggage(client, traceId));
 }
+
+/** A new unsampled trace that is the flow's: its id is the correlation id, and it adds no keys. */
+const FLOW_TRACE = Symbol('flow trace');
 
 /** The `sentry-trace` and `baggage` keys that continue `span`'s trace, and with `w3c` its `traceparent`. */
 function traceKeys(span: Sentry.Span, w3c: boolean): Record<string, string> {

@@ -3,14 +3,18 @@
  * the SDK for a span: an unsampled span would send nothing, and creating one costs as much as the
  * rest of the call. Downstream agents see the same trace id and the negative decision.
  */
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 import type * as Sentry from '@sentry/node';
 import { TRACEPARENT } from '../tracing/traceparent';
 
-/** A trace this process does not sample: its id, this call's span id, and the keys that continue it. */
-export interface UnsampledTrace {
+/** What an error report is linked to: a trace, and the span of the call that failed. */
+export interface TraceLink {
   readonly traceId: string;
   readonly spanId: string;
+}
+
+/** A trace this process does not sample: its id, this call's span id, and the keys that continue it. */
+export interface UnsampledTrace extends TraceLink {
   /** `sentry-trace` (flag `-0`), `traceparent` (flag `00`) with W3C on, and a new trace's `baggage`. */
   readonly keys: Readonly<Record<string, string>>;
 }
@@ -80,4 +84,20 @@ export function unsampledBaggage(client: Sentry.NodeClient, traceId: string): st
     clientEntries.set(client, entries);
   }
   return `${entries},sentry-trace_id=${traceId},sentry-sample_rate=0,sentry-sampled=false`;
+}
+
+const UUID_HEX = /^[0-9a-f]{32}$/;
+
+/**
+ * The trace of a flow that carries none: its id is the flow's correlation id (a message id, a
+ * UUID, as 32 hex digits; any other text hashed), so that the errors of one flow link to one trace
+ * in every bundle; the span id is new.
+ */
+export function flowTrace(correlationId: string): TraceLink {
+  const hex = correlationId.replace(/-/g, '').toLowerCase();
+  const traceId =
+    UUID_HEX.test(hex) && !/^0+$/.test(hex)
+      ? hex
+      : createHash('sha256').update(correlationId).digest('hex').slice(0, 32);
+  return { traceId, spanId: randomHex(8) };
 }

@@ -211,10 +211,37 @@ describe('SentryTracingAgent', () => {
     expect(errors()).toHaveLength(1);
   });
 
-  it('at rate 0 still carries one trace id and the negative decision through the flow, and links errors to it', async () => {
+  it('at rate 0 adds no keys to a new trace and links its errors to the flow’s correlation id', async () => {
+    const correlationId = '0b8a3c6e-5d2f-4e1a-9c7b-3f6d2e1a0c9b';
+    let metadata: Record<string, string>[] = [];
+    await withSentry({ tracesSampleRate: 0 }, async () => {
+      const flow = await startOrderFlow(new SentryTracingAgent({ propagateTraceparent: true }));
+      await flow.orders.getInvoker(OrderApi).place('o1');
+      await flow.untilIdle();
+      metadata = (await flow.store.readAggregate('o1')).map((e) => e.metadata);
+      await rejectionOf(flow.orders.commandGateway.send(new PlaceOrder('refused-5'), { correlationId }));
+      await flow.stop();
+    });
+    expect(transactions()).toEqual([]);
+    expect(metadata).toHaveLength(2);
+    for (const keys of metadata)
+      expect(Object.keys(keys).filter((k) => ['sentry-trace', 'baggage', 'traceparent'].includes(k))).toEqual(
+        [],
+      );
+    // The second event is the saga's command's: the flow's correlation id reached it.
+    expect(metadata[1]?.correlationId).toBe(metadata[0]?.correlationId);
+    const error = errors()[0] as Item['payload'];
+    expect(errors()).toHaveLength(1);
+    expect(error.contexts.trace.trace_id).toBe(correlationId.replace(/-/g, ''));
+    expect(error.tags).toMatchObject({ 'evento.component': 'Order', 'evento.payload.name': 'PlaceOrder' });
+  });
+
+  it('at rate 0 with propagateUnsampledTraces carries one trace id and the negative decision through the flow, and links errors to it', async () => {
     let metadata: Record<string, string>[] = [];
     await withSentry({ tracesSampleRate: 0, release: 'r 1' }, async () => {
-      const flow = await startOrderFlow(new SentryTracingAgent({ propagateTraceparent: true }));
+      const flow = await startOrderFlow(
+        new SentryTracingAgent({ propagateTraceparent: true, propagateUnsampledTraces: true }),
+      );
       await flow.orders.getInvoker(OrderApi).place('o1');
       await flow.untilIdle();
       metadata = (await flow.store.readAggregate('o1')).map((e) => e.metadata);

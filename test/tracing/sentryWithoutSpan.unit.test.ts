@@ -55,8 +55,15 @@ describe('SentryTracingAgent.withoutSpan', () => {
     expect(new SentryTracingAgent().withoutSpan(call(true))).toEqual({});
   });
 
-  it('at rate 0 starts an unsampled trace for a tracked call: new keys, the negative decision, an error hook', () => {
+  it('at rate 0 gives a tracked call the flow’s trace: no keys to add, an error hook', () => {
     const passed = new SentryTracingAgent({ client: client(0) }).withoutSpan(call(true));
+    expect(passed?.metadata).toBeUndefined();
+    expect(typeof passed?.onError).toBe('function');
+  });
+
+  it('at rate 0 with propagateUnsampledTraces starts an unsampled trace: new keys, the negative decision', () => {
+    const agent = new SentryTracingAgent({ client: client(0), propagateUnsampledTraces: true });
+    const passed = agent.withoutSpan(call(true));
     expect(passed?.metadata?.['sentry-trace']).toMatch(/^[0-9a-f]{32}-[0-9a-f]{16}-0$/);
     const traceId = passed?.metadata?.['sentry-trace']?.slice(0, 32);
     expect(passed?.metadata?.baggage).toContain(`sentry-trace_id=${traceId}`);
