@@ -26,13 +26,20 @@ export async function runCase(bench: BenchCase, options: RepeatOptions): Promise
   const running: { system: SystemName; run: SystemRun; samples: Sample[] }[] = [];
   const failed = new Map<SystemName, string>();
   try {
-    for (const { system, create } of bench.systems) {
+    const setUp = async ({ system, create }: BenchCase['systems'][number]): Promise<void> => {
       try {
         running.push({ system, run: await create(), samples: [] });
       } catch (error) {
         failed.set(system, describe(error));
         options.log(`${label}: ${system} failed to set up: ${describe(error)}`);
       }
+    };
+    if (bench.setUpTogether === true) {
+      await Promise.all(bench.systems.map(setUp));
+      // In the order of the case, whichever was ready first.
+      running.sort((a, b) => systemIndex(bench, a.system) - systemIndex(bench, b.system));
+    } else {
+      for (const entry of bench.systems) await setUp(entry);
     }
     const first = bench.warmup === false || !options.warmup ? 1 : 0;
     for (let index = first; index <= repetitions; index++) {
@@ -65,6 +72,10 @@ export async function runCase(bench: BenchCase, options: RepeatOptions): Promise
     const samples = running.find((r) => r.system === system)?.samples ?? [];
     return summarize(bench, system, repetitions, samples, failed.get(system));
   });
+}
+
+function systemIndex(bench: BenchCase, system: SystemName): number {
+  return bench.systems.findIndex((s) => s.system === system);
 }
 
 function summarize(

@@ -84,6 +84,11 @@ export interface BenchCase {
   readonly compare?: boolean;
   /** Overrides the harness's repetitions (e.g. the long latency runs in --quick). */
   readonly repetitions?: number;
+  /**
+   * Set the systems up all at once rather than one after another: for systems in processes of
+   * their own, which then start and load their data side by side. Default false.
+   */
+  readonly setUpTogether?: boolean;
   /** Set up anything shared by the systems (schemas, bulk data); runs once before them. */
   readonly setup?: () => Promise<void>;
 }
