@@ -143,8 +143,7 @@ export class RequestConsumer {
         .catch(() => undefined),
     );
     this.running.clear();
-    const made = [...this.answering].map((sent) => sent.catch(() => undefined));
-    await Promise.all([...answers, ...made]);
+    await Promise.all([...answers, ...this.answering]);
     await this.commit().catch(() => undefined);
     await this.disconnect().catch(this.deps.onError);
   }
@@ -258,13 +257,12 @@ export class RequestConsumer {
       return;
     }
     // Tracked until handled, so that close() lets the answers already made go out and commits them.
-    const answered = this.answer(address, answer, request.deadline).finally(finish);
+    const answered = this.answer(address, answer, request.deadline)
+      .catch((error: unknown) => this.deps.onError(error))
+      .finally(finish);
     this.answering.add(answered);
-    try {
-      await answered;
-    } finally {
-      this.answering.delete(answered);
-    }
+    await answered;
+    this.answering.delete(answered);
   }
 
   /**

@@ -89,7 +89,8 @@ interface IncomingTrace {
  * call alone; spans are named and tagged as every evento span (see docs/observability.md), and
  * sampled by the client's `tracesSampleRate`/`tracesSampler` and the incoming sampling decision.
  * A call the client will not sample (rate 0, no sampler, no parent that sampled) gets no span at
- * all: only the keys that carry its trace id and the negative decision on.
+ * all: a parent's trace goes on in keys that carry its id and the negative decision; a new trace
+ * is the flow's, its id the correlation id, and adds no keys (unless `propagateUnsampledTraces`).
  *
  * A handler's error is captured with the call's tags and the trace link, once: for a command,
  * query or invocation at once; for a consumer only at its last attempt (when the event goes to the
@@ -129,8 +130,9 @@ export class SentryTracingAgent implements TracingAgent {
 
   /**
    * What `track` does with `call`: nothing (no client); no span (`trace`: the unsampled trace it
-   * continues, undefined when the call is not traced, though its final failure is still reported);
-   * or a span, continuing `incoming`, the `active` span, or a new trace.
+   * continues, undefined when the call is not traced or its new trace is the flow's, though its
+   * final failure is still reported); or a span, continuing `incoming`, the `active` span, or a
+   * new trace.
    */
   private plan(call: HandlerCall): Plan | undefined {
     const client = this.options.client ?? Sentry.getClient();
@@ -190,8 +192,10 @@ export class SentryTracingAgent implements TracingAgent {
     error: unknown,
     trace: UnsampledTrace | undefined,
   ): void {
-    if (isFinalFailure(call, error))
-      this.inClient(client, () => this.capture(call, error, trace ?? flowTrace(call.metadata.correlationId)));
+    if (!isFinalFailure(call, error)) return;
+    // At rate 0 a call without a trace is in the flow's trace; otherwise in the scope's.
+    const link = trace ?? (neverSamples(client) ? flowTrace(call.metadata.correlationId) : undefined);
+    this.inClient(client, () => this.capture(call, error, link));
   }
 
   private capture(call: HandlerCall, error: unknown, trace?: TraceLink): void {
@@ -264,8 +268,7 @@ function unsampledTraceOf(
   active: Sentry.Span | undefined,
   propagateNew: boolean | undefined,
 ): UnsampledTrace | typeof FLOW_TRACE | undefined {
-  const options = client.getOptions();
-  if (options.tracesSampler !== undefined || options.tracesSampleRate !== 0) return undefined;
+  if (!neverSamples(client)) return undefined;
   if (incoming !== undefined)
     return incoming.sampled === true ? undefined : unsampledTrace(incoming.traceId, w3c);
   if (active !== undefined) {
@@ -274,6 +277,12 @@ function unsampledTraceOf(
   }
   if (propagateNew !== true) return FLOW_TRACE;
   return newUnsampledTrace(w3c, (traceId) => unsampledBaggage(client, traceId));
+}
+
+/** Whether the client samples no new trace: `tracesSampleRate` 0 and no `tracesSampler`. */
+function neverSamples(client: Sentry.NodeClient): boolean {
+  const options = client.getOptions();
+  return options.tracesSampler === undefined && options.tracesSampleRate === 0;
 }
 
 /** A new unsampled trace that is the flow's: its id is the correlation id, and it adds no keys. */

@@ -1,7 +1,8 @@
 /**
  * The trace context of a handler call the Sentry client will not sample, written without asking
  * the SDK for a span: an unsampled span would send nothing, and creating one costs as much as the
- * rest of the call. Downstream agents see the same trace id and the negative decision.
+ * rest of the call. Downstream agents see the same trace id and the negative decision. A flow
+ * with no trace of its own is linked to one by its correlation id (`flowTrace`).
  */
 import { createHash, randomFillSync } from 'node:crypto';
 import type * as Sentry from '@sentry/node';
@@ -90,14 +91,14 @@ const UUID_HEX = /^[0-9a-f]{32}$/;
 
 /**
  * The trace of a flow that carries none: its id is the flow's correlation id (a message id, a
- * UUID, as 32 hex digits; any other text hashed), so that the errors of one flow link to one trace
- * in every bundle; the span id is new.
+ * UUID, as 32 hex digits; any other text hashed; none at all, a new random id), so that the
+ * errors of one flow link to one trace in every bundle; the span id is new.
  */
 export function flowTrace(correlationId: string): TraceLink {
   const hex = correlationId.replace(/-/g, '').toLowerCase();
-  const traceId =
-    UUID_HEX.test(hex) && !/^0+$/.test(hex)
-      ? hex
-      : createHash('sha256').update(correlationId).digest('hex').slice(0, 32);
+  let traceId: string;
+  if (correlationId === '') traceId = randomHex(16);
+  else if (UUID_HEX.test(hex) && !/^0+$/.test(hex)) traceId = hex;
+  else traceId = createHash('sha256').update(correlationId).digest('hex').slice(0, 32);
   return { traceId, spanId: randomHex(8) };
 }

@@ -19,6 +19,7 @@ import {
   type HandlerCall,
 } from '../../src';
 import { encodeDiscovery } from '../../src/kafka/announcement';
+import type { IncomingMessage, KafkaClient } from '../../src/kafka/kafkaClient';
 import { AccountAggregate, Deposit, OpenAccount } from '../domain/bank';
 import { clientsUnderTest, describeWithKafka } from '../support/kafka';
 import { eventually, rejectionOf, sleep } from '../support/waiting';
@@ -52,6 +53,29 @@ class ApiPing extends ServiceCommand {}
 class Api {
   @CommandHandler()
   ping(_command: ApiPing): void {}
+}
+
+/** `client`, its consumers recording in `read` every message they hand on. */
+function readingRequests(client: KafkaClient, read: IncomingMessage[]): KafkaClient {
+  return {
+    producer: () => client.producer(),
+    admin: () => client.admin(),
+    consumer(options) {
+      const consumer = client.consumer(options);
+      return {
+        connect: () => consumer.connect(),
+        subscribe: (topics) => consumer.subscribe(topics),
+        run: (handle) =>
+          consumer.run((message) => {
+            read.push(message);
+            return handle(message);
+          }),
+        commit: (positions) => consumer.commit(positions),
+        onGroupJoin: (listener) => consumer.onGroupJoin(listener),
+        disconnect: () => consumer.disconnect(),
+      };
+    },
+  };
 }
 
 describeWithKafka()('KafkaMessageBus', () => {
@@ -265,7 +289,10 @@ describeWithKafka()('KafkaMessageBus', () => {
       return next();
     };
     const store = new InMemoryEventStore();
-    const oneBus = network.connect();
+    // Instance 'one' reads its requests through a client that counts them.
+    const read: IncomingMessage[] = [];
+    const kafka = (kafkajs as NonNullable<typeof kafkajs>).create('evento-test-one');
+    const oneBus = network.connect({ client: readingRequests(kafka, read) });
     const one = await EventoBundle.builder()
       .setBundleId('bank')
       .setInstanceId('one')
@@ -281,7 +308,14 @@ describeWithKafka()('KafkaMessageBus', () => {
       api.commandGateway.send(new Deposit('acc-4', amount), undefined, { timeoutMs: 60_000 }),
     );
     await holds(() => expect(release).toBeDefined(), 'the first deposit being handled');
-    await sleep(300); // the other two reach instance 'one' and wait behind the first
+    // The other two reach instance 'one' and wait behind the first (with the OpenAccount: 4).
+    await holds(
+      () =>
+        expect(
+          new Set(read.filter((m) => m.topic.endsWith('.requests.bank')).map((m) => m.offset)).size,
+        ).toBe(4),
+      'the two other deposits read by instance one',
+    );
     const stopping = one.stop();
     release?.();
     await stopping;

@@ -236,6 +236,19 @@ describe('SentryTracingAgent', () => {
     expect(error.tags).toMatchObject({ 'evento.component': 'Order', 'evento.payload.name': 'PlaceOrder' });
   });
 
+  it('links errors to the flow’s correlation id only at rate 0', async () => {
+    const correlationId = '6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0';
+    await withSentry({ tracesSampleRate: 1 }, async () => {
+      const flow = await startOrderFlow(new SentryTracingAgent());
+      await rejectionOf(flow.orders.commandGateway.send(new PlaceOrder('refused-7'), { correlationId }));
+      await flow.stop();
+    });
+    const error = errors()[0] as Item['payload'];
+    expect(errors()).toHaveLength(1);
+    expect(error.contexts.trace.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(error.contexts.trace.trace_id).not.toBe(correlationId.replace(/-/g, ''));
+  });
+
   it('at rate 0 with propagateUnsampledTraces carries one trace id and the negative decision through the flow, and links errors to it', async () => {
     let metadata: Record<string, string>[] = [];
     await withSentry({ tracesSampleRate: 0, release: 'r 1' }, async () => {
