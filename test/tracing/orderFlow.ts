@@ -2,7 +2,8 @@
  * One flow across two bundles on one shared in-process bus and event store, for the tracing
  * tests: an invoker (`@Track`) places an order (bundle "orders", aggregate), a saga in bundle
  * "shipping" marks it shipped (a command back to the aggregate), a projector in "shipping" sees
- * it. The Kafka variant of these tests comes with the Kafka message bus.
+ * it. With `options.bus` each bundle gets a bus of its own (a KafkaMessageBus in
+ * interop.int.test.ts).
  */
 import { container } from 'tsyringe';
 import {
