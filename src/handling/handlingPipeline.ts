@@ -170,7 +170,14 @@ export class HandlingPipeline {
       handler.kind === 'eventSourcing' || ch.hasSubscribers
         ? undefined
         : this.passOns[handler.component.kind];
-    const passed = passOn?.(call);
+    let passed: PassedOnCall | undefined;
+    try {
+      passed = passOn?.(call);
+    } catch (error) {
+      // As a throwing interceptor does: an invoker method's caller gets a rejection.
+      if (handler.kind === 'invocation') return Promise.reject(error);
+      throw error;
+    }
     if (passed !== undefined) {
       // An invoker method returns a promise whenever an interceptor applies, sampled or not.
       if (handler.kind === 'invocation')

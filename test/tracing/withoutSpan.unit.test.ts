@@ -163,4 +163,28 @@ describe('a tracing agent’s withoutSpan', () => {
     expect(agent.tracked).toEqual([]);
     await bundle.stop();
   });
+
+  it('turns a throw of withoutSpan itself into the invoker method’s rejection', async () => {
+    const agent = new PassingAgent();
+    agent.withoutSpan = () => {
+      throw new TypeError('the agent failed');
+    };
+    const bundle = await EventoBundle.builder()
+      .setBundleId('sync')
+      .setComponents([SyncApi])
+      .setEventStore(new InMemoryEventStore())
+      .setContainer(container.createChildContainer())
+      .setTracingAgent(agent)
+      .start();
+    let thrown: unknown;
+    let result: unknown;
+    try {
+      result = bundle.getInvoker(SyncApi).check(2);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeUndefined();
+    await expect(result).rejects.toThrow('the agent failed');
+    await bundle.stop();
+  });
 });
