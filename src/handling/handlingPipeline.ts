@@ -1,6 +1,6 @@
 import { channel, EventoChannels, traced, type EventoChannelName } from '../diagnostics/channels';
 import { runChain, type ChainLink } from '../internal/chain';
-import { promiseFrom } from '../internal/promises';
+import { promiseFrom, rejection } from '../internal/promises';
 import type { ComponentKind, HandlerKind } from '../internal/reflection';
 import { applyInFlowOf, isThenable, runInFlowOf } from '../messages/flow';
 import { CommandMessage, PublishedEvent, withMetadata, type Message } from '../messages/messages';
@@ -175,7 +175,7 @@ export class HandlingPipeline {
       passed = passOn?.(call);
     } catch (error) {
       // As a throwing interceptor does: an invoker method's caller gets a rejection.
-      if (handler.kind === 'invocation') return Promise.reject(error);
+      if (handler.kind === 'invocation') return rejection(error);
       throw error;
     }
     if (passed !== undefined) {
