@@ -10,6 +10,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { collectGarbage } from './collectGarbage';
+import { sampled } from './measure';
 import type { RunInfo, RunOutput, SystemName, SystemRun } from './types';
 
 type Request = { readonly id: number; readonly kind: 'prepare' | 'run' | 'close'; readonly info?: RunInfo };
@@ -17,8 +18,6 @@ type Reply =
   | { readonly kind: 'ready' }
   | { readonly kind: 'done'; readonly id: number; readonly output?: RunOutput }
   | { readonly kind: 'failed'; readonly id?: number; readonly error: string };
-
-const RSS_SAMPLE_MS = 20;
 
 /**
  * Starts `script` (a child that calls {@link serveSystem}) with `args` and resolves once its
@@ -65,7 +64,7 @@ export function isolatedSystem(system: SystemName, script: string, args: unknown
         kill(child);
         reject(
           new Error(
-            `${system} failed to set up in its process: ${reply.kind === 'failed' ? reply.error : ''}`,
+            `${system} failed to set up in its process: ${reply.kind === 'failed' ? reply.error : `an unexpected message, ${JSON.stringify(reply)}`}`,
           ),
         );
         return;
@@ -78,11 +77,12 @@ export function isolatedSystem(system: SystemName, script: string, args: unknown
   });
 }
 
+/** Asks the child to close its system and exit; kills it if it has not exited within 30 s. */
 async function closeChild(child: ChildProcess, ask: () => Promise<unknown>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await ask().catch(() => undefined);
   const timer = setTimeout(() => kill(child), 30_000);
+  ask().catch(() => undefined);
   await exited;
   clearTimeout(timer);
 }
@@ -121,8 +121,11 @@ async function serve(run: SystemRun, request: Request): Promise<Reply> {
     return { kind: 'done', id: request.id };
   }
   if (request.kind === 'close') {
-    await run.close();
-    setImmediate(() => process.disconnect?.());
+    try {
+      await run.close();
+    } finally {
+      setImmediate(() => process.disconnect?.());
+    }
     return { kind: 'done', id: request.id };
   }
   return { kind: 'done', id: request.id, output: await measuredRun(run, info) };
@@ -131,31 +134,14 @@ async function serve(run: SystemRun, request: Request): Promise<Reply> {
 /** One run, after a full garbage collection, with this process's CPU, wall time and peak RSS. */
 async function measuredRun(run: SystemRun, info: RunInfo): Promise<RunOutput> {
   collectGarbage();
-  let peakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), RSS_SAMPLE_MS);
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  let output: RunOutput;
-  try {
-    output = await run.run(info);
-  } finally {
-    clearInterval(sampler);
-  }
-  const cpu = process.cpuUsage(cpuBefore);
-  const wallMs = performance.now() - started;
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  const { result: output, wallMs, cpuMs, peakRssMb } = await sampled(() => run.run(info));
   // Untimed: the garbage of this run is collected now, not by V8's idle-time collector while the
   // next system runs in another process on the same cores.
   collectGarbage();
   return {
     ...output,
-    durationMs: output.durationMs ?? performance.now() - started,
-    extra: {
-      ...(output.extra ?? {}),
-      childCpuMs: (cpu.user + cpu.system) / 1000,
-      childWallMs: wallMs,
-      childPeakRssMb: peakRss / 2 ** 20,
-    },
+    durationMs: output.durationMs ?? wallMs,
+    extra: { ...(output.extra ?? {}), childCpuMs: cpuMs, childWallMs: wallMs, childPeakRssMb: peakRssMb },
   };
 }
 

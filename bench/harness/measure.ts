@@ -1,6 +1,6 @@
 import { collectGarbage } from './collectGarbage';
 import { percentiles } from './stats';
-import type { RunInfo, RunOutput, Sample, SystemRun } from './types';
+import type { RunInfo, Sample, SystemRun } from './types';
 
 const RSS_SAMPLE_MS = 20;
 
@@ -11,21 +11,7 @@ const RSS_SAMPLE_MS = 20;
 export async function measure(system: SystemRun, info: RunInfo): Promise<Sample> {
   if (system.prepare !== undefined) await system.prepare(info);
   collectGarbage();
-  let peakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  }, RSS_SAMPLE_MS);
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  let output: RunOutput;
-  try {
-    output = await system.run(info);
-  } finally {
-    clearInterval(sampler);
-  }
-  const wallMs = performance.now() - started;
-  const cpu = process.cpuUsage(cpuBefore);
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  const { result: output, wallMs, cpuMs, peakRssMb } = await sampled(() => system.run(info));
   const durationMs = output.durationMs ?? wallMs;
   const extra = { ...(output.extra ?? {}) };
   const childRss = extra.childPeakRssMb;
@@ -39,9 +25,39 @@ export async function measure(system: SystemRun, info: RunInfo): Promise<Sample>
     cpuMs:
       extra.childCpuMs !== undefined && extra.childWallMs !== undefined
         ? (extra.childCpuMs * durationMs) / extra.childWallMs
-        : (cpu.user + cpu.system) / 1000,
-    peakRssMb: childRss ?? peakRss / 2 ** 20,
+        : cpuMs,
+    peakRssMb: childRss ?? peakRssMb,
     ...(latency === undefined ? {} : { latency }),
     extra,
   };
+}
+
+/** What {@link sampled} measured of a piece of work. */
+export interface Sampled<T> {
+  readonly result: T;
+  readonly wallMs: number;
+  /** This process's CPU time (user + system) while it ran. */
+  readonly cpuMs: number;
+  /** This process's peak resident set size while it ran, sampled every 20 ms. */
+  readonly peakRssMb: number;
+}
+
+/** Runs `work` and measures this process over it: wall time, CPU time and peak RSS. */
+export async function sampled<T>(work: () => Promise<T>): Promise<Sampled<T>> {
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, RSS_SAMPLE_MS);
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  let result: T;
+  try {
+    result = await work();
+  } finally {
+    clearInterval(sampler);
+  }
+  const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  return { result, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: peakRss / 2 ** 20 };
 }

@@ -7,10 +7,10 @@
  * memory (10,000 commands a run at full size, so that a run lasts long enough to time; 20
  * measured runs) and on PostgreSQL (2,000; 16 runs), at concurrency 1 and 16.
  */
+import { join } from 'node:path';
 import { bySize, type BenchConfig } from '../harness/config';
 import { resetStore } from '../harness/databases';
 import type { BenchCase } from '../harness/types';
-import { join } from 'node:path';
 import { isolatedSystem } from '../harness/isolated';
 import type { CommandsSize } from '../systems/evento/commands';
 import { tracedCommands, tracedSystems, type TracedRunArgs } from '../systems/evento/tracedCommands';
