@@ -8,7 +8,7 @@ import { longCases } from '../workloads/long';
 import { scaleCases } from '../workloads/scale';
 import { startupCases } from '../workloads/startup';
 import { tracingCases } from '../workloads/tracing';
-import { parseArgs, type BenchConfig } from './config';
+import { caseChosen, parseArgs, systemChosen, type BenchConfig } from './config';
 import { dropAll } from './databases';
 import { describeEnvironment } from './environment';
 import { describe, runCase } from './repeat';
@@ -42,6 +42,20 @@ export async function runBench(argv: readonly string[], log: (line: string) => v
   return outcome.measurements.every((m) => m.error === undefined);
 }
 
+/**
+ * The cases and systems that `--case` and `--system` leave: a case runs when one of its systems
+ * is chosen, with its baseline beside it.
+ */
+function chosenCases(config: BenchConfig, cases: readonly BenchCase[]): BenchCase[] {
+  return cases
+    .filter((benchCase) => caseChosen(config, benchCase.variant))
+    .filter((benchCase) => benchCase.systems.some(({ system }) => systemChosen(config, system, false)))
+    .map((benchCase) => ({
+      ...benchCase,
+      systems: benchCase.systems.filter(({ system }, index) => systemChosen(config, system, index === 0)),
+    }));
+}
+
 export async function bench(config: BenchConfig, command: string): Promise<BenchOutcome> {
   // evento-ts carries its message flow in an AsyncLocalStorage, which turns on Node's promise hooks
   // for the whole process. Turn them on before any run, so every system runs under them alike.
@@ -54,7 +68,7 @@ export async function bench(config: BenchConfig, command: string): Promise<Bench
   const measurements: Measurement[] = [];
   try {
     for (const name of config.workloads) {
-      const cases = WORKLOADS[name]?.(config) ?? [];
+      const cases = chosenCases(config, WORKLOADS[name]?.(config) ?? []);
       for (const benchCase of cases) {
         try {
           measurements.push(

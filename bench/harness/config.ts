@@ -1,3 +1,4 @@
+import { parseArgs as parseCommandLineArgs } from 'node:util';
 import { STORES, type StoreKind } from './types';
 
 /**
@@ -19,6 +20,10 @@ export interface BenchConfig {
   readonly latencySeconds: number;
   /** Directory of the JSON lines; undefined: write none. */
   readonly resultsDir: string | undefined;
+  /** `--case`: run only the cases whose variant contains one of these texts (all when empty). */
+  readonly cases: readonly string[];
+  /** `--system`: run only the systems whose name contains one of these, beside each case's baseline. */
+  readonly systems: readonly string[];
   readonly log: (line: string) => void;
 }
 
@@ -37,48 +42,88 @@ export function bySize<T>(config: BenchConfig, values: Readonly<Record<BenchSize
 }
 
 /**
- * Parses `[workload...] [--store s[,s]] [--quick | --smoke] [--reps n] [--seconds n] [--no-results]`.
+ * Parses `[workload...] [--store s[,s]] [--quick | --smoke] [--reps n] [--seconds n] [--no-results]
+ * [--case text]... [--system text]...` with `node:util`'s parser.
  */
 export function parseArgs(
   argv: readonly string[],
   known: readonly string[],
   log: (line: string) => void,
 ): BenchConfig {
-  const workloads: string[] = [];
-  let stores: StoreKind[] = [...STORES];
-  let size: BenchSize = 'full';
-  let repetitions: number | undefined;
-  let seconds: number | undefined;
-  let results = true;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const value = (): string => {
-      const next = argv[++i];
-      if (next === undefined) throw new Error(`${arg} needs a value`);
-      return next;
-    };
-    if (arg === '--quick' || arg === '--smoke') {
-      const chosen = arg === '--quick' ? 'quick' : 'smoke';
-      if (size !== 'full' && size !== chosen) throw new Error('Choose one of --quick and --smoke');
-      size = chosen;
-    } else if (arg === '--store' || arg === '--stores') stores = value().split(',').map(toStore);
-    else if (arg === '--reps') repetitions = positive(arg, value());
-    else if (arg === '--seconds') seconds = positive(arg, value());
-    else if (arg === '--no-results') results = false;
-    else if (known.includes(arg)) workloads.push(arg);
-    else throw new Error(`Unknown argument ${JSON.stringify(arg)}; workloads: ${known.join(', ')}`);
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; ${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.quick === true && values.smoke === true) throw new Error('Choose one of --quick and --smoke');
+  const size: BenchSize = values.quick === true ? 'quick' : values.smoke === true ? 'smoke' : 'full';
+  for (const workload of positionals) {
+    if (!known.includes(workload))
+      throw new Error(`Unknown argument ${JSON.stringify(workload)}; workloads: ${known.join(', ')}`);
   }
   return {
     size,
     warmup: size === 'full',
-    workloads: workloads.length > 0 ? workloads : known,
-    stores,
+    workloads: positionals.length > 0 ? positionals : known,
+    stores: (values.store ?? values.stores)?.split(',').map(toStore) ?? [...STORES],
     // --quick and --smoke: one measured run, no warm-up.
-    repetitions: repetitions ?? (size === 'full' ? 3 : 1),
-    latencySeconds: seconds ?? { full: 30, quick: 5, smoke: 0.25 }[size],
-    resultsDir: results ? 'bench/results' : undefined,
+    repetitions: values.reps === undefined ? (size === 'full' ? 3 : 1) : positive('--reps', values.reps),
+    latencySeconds:
+      values.seconds === undefined
+        ? { full: 30, quick: 5, smoke: 0.25 }[size]
+        : positive('--seconds', values.seconds),
+    resultsDir: values['no-results'] === true ? undefined : 'bench/results',
+    cases: values.case ?? [],
+    systems: values.system ?? [],
     log,
   };
+}
+
+const USAGE =
+  'usage: npm run bench -- [workload...] [--store memory,postgres,mysql] [--quick | --smoke] [--reps n] ' +
+  '[--seconds n] [--no-results] [--case text]... [--system text]...';
+
+function parseCommandLine(argv: readonly string[]) {
+  return parseCommandLineArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      quick: { type: 'boolean' },
+      smoke: { type: 'boolean' },
+      store: { type: 'string' },
+      stores: { type: 'string' },
+      reps: { type: 'string' },
+      seconds: { type: 'string' },
+      'no-results': { type: 'boolean' },
+      case: { type: 'string', multiple: true },
+      system: { type: 'string', multiple: true },
+    },
+  });
+}
+
+/**
+ * Whether `config`'s `--case` filters let a case of this variant run: every case when none is
+ * given, else a variant that contains one of the texts (case-insensitive).
+ */
+export function caseChosen(config: BenchConfig, variant: string): boolean {
+  return config.cases.length === 0 || containsAny(variant, config.cases);
+}
+
+/**
+ * Whether `config`'s `--system` filters let `system` run: every system when none is given, else a
+ * system whose name contains one of the texts. A case's first system (its baseline, which the
+ * ratios divide by) always runs.
+ */
+export function systemChosen(config: BenchConfig, system: string, baseline: boolean): boolean {
+  return baseline || config.systems.length === 0 || containsAny(system, config.systems);
+}
+
+function containsAny(name: string, texts: readonly string[]): boolean {
+  const lower = name.toLowerCase();
+  return texts.some((text) => lower.includes(text.toLowerCase()));
 }
 
 function toStore(value: string): StoreKind {
