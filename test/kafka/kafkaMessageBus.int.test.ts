@@ -2,7 +2,8 @@
  * What KafkaMessageBus promises beyond the message bus contract, against the real broker:
  * discovery and `cluster()`, NoHandlerError without waiting, one owner per command name across
  * the cluster, commands of one aggregate served in order by one instance, a command sent again
- * with its idempotency key executed once, and a stopping instance answering what it took.
+ * with its idempotency key executed once, a stopping instance answering what it took, and the
+ * requests waiting in a partition that a rebalance moved run by its new owner, once.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -328,6 +329,113 @@ describeWithKafka()('KafkaMessageBus', () => {
     expect(handled.filter((h) => h.instance === 'two').map((h) => h.amount)).toEqual([2, 3]);
     const deposits = (await store.readAggregate('acc-4')).filter((e) => e.eventName === 'Deposited');
     expect(deposits.map((e) => (JSON.parse(e.payload) as { amount: number }).amount)).toEqual([1, 2, 3]);
+  });
+
+  it('hands the requests waiting in a partition that moved in a rebalance to its new owner', async () => {
+    // Instance 'one' holds every partition; each account's first deposit is held in its handler
+    // there, and the next two wait behind it. Instance 'two' joins: the rebalance moves some
+    // partitions to it. Their waiting deposits must not start on 'one'; 'two' reads them from the
+    // committed offset, with the held deposit, which then runs on both: the event store keeps one.
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const held = new Set<string>();
+    const handled: { instance: string; account: string; amount: number }[] = [];
+    const on = (instance: string) => async (call: HandlerCall, next: () => Promise<unknown>) => {
+      if (call.payload instanceof Deposit) {
+        const { accountId: account, amount } = call.payload;
+        handled.push({ instance, account, amount });
+        if (instance === 'one' && amount === 1) {
+          held.add(account);
+          await gate;
+        }
+      }
+      return next();
+    };
+    const store = new InMemoryEventStore();
+    const read: IncomingMessage[] = [];
+    const joins: { instance: string; partitions: readonly number[] }[] = [];
+    const bankBus = (instance: string) => {
+      const client = readingRequests(
+        (kafkajs as NonNullable<typeof kafkajs>).create(`evento-test-${instance}`),
+        read,
+      );
+      return network.connect({
+        client: {
+          ...client,
+          consumer(options) {
+            const consumer = client.consumer(options);
+            if (options.groupId.endsWith('.bank'))
+              consumer.onGroupJoin((join) =>
+                joins.push({ instance, partitions: Object.values(join.assignment).flat() }),
+              );
+            return consumer;
+          },
+        },
+      });
+    };
+    const startBank = async (instance: string) => {
+      const bundle = await EventoBundle.builder()
+        .setBundleId('bank')
+        .setInstanceId(instance)
+        .setComponents([AccountAggregate])
+        .setEventStore(store)
+        .setMessageBus(bankBus(instance))
+        .addHandlerInterceptor(on(instance))
+        .onError(() => undefined)
+        .start();
+      bundles.push(bundle);
+    };
+    await startBank('one');
+    const api = await start('api', [Api]);
+    const accounts = Array.from({ length: 9 }, (_, i) => `acc-r${i}`);
+    await Promise.all(accounts.map((account) => api.commandGateway.send(new OpenAccount(account, 'ra'))));
+    const sends = accounts.flatMap((account) =>
+      [1, 2, 3].map((amount) =>
+        api.commandGateway.send(new Deposit(account, amount), undefined, { timeoutMs: 60_000 }),
+      ),
+    );
+    await holds(() => expect(held.size).toBe(accounts.length), 'every first deposit held on instance one');
+    await holds(
+      () =>
+        expect(
+          new Set(
+            read.filter((m) => m.topic.endsWith('.requests.bank')).map((m) => `${m.partition}:${m.offset}`),
+          ).size,
+        ).toBe(accounts.length * 4),
+      'every deposit read by instance one',
+    );
+    await startBank('two');
+    const last = (instance: string) => joins.filter((j) => j.instance === instance).at(-1)?.partitions ?? [];
+    await holds(() => {
+      expect(last('one').length + last('two').length).toBe(3);
+      expect(last('two').length).toBeGreaterThan(0);
+    }, 'the rebalance giving instance two partitions');
+    const movedPartitions = new Set(last('two'));
+    const moved = new Set(
+      read.filter((m) => m.key !== null && movedPartitions.has(m.partition)).map((m) => m.key as string),
+    );
+    await holds(
+      () => expect(handled.filter((h) => h.instance === 'two')).toHaveLength(moved.size * 3),
+      'instance two serving the moved accounts',
+    );
+    open();
+    await expect(Promise.all(sends)).resolves.toHaveLength(accounts.length * 3);
+
+    expect(moved.size).toBeGreaterThan(0);
+    expect(moved.size).toBeLessThan(accounts.length);
+    for (const account of accounts) {
+      const deposits = (await store.readAggregate(account)).filter((e) => e.eventName === 'Deposited');
+      expect([account, deposits.map((e) => (JSON.parse(e.payload) as { amount: number }).amount)]).toEqual([
+        account,
+        [1, 2, 3],
+      ]);
+      const amountsOn = (instance: string) =>
+        handled.filter((h) => h.instance === instance && h.account === account).map((h) => h.amount);
+      // A moved account's held deposit ran on both (the store kept the first); the rest only on 'two'.
+      expect([account, amountsOn('one'), amountsOn('two')]).toEqual(
+        moved.has(account) ? [account, [1], [1, 2, 3]] : [account, [1, 2, 3], []],
+      );
+    }
   });
 
   it('tells the caller the outcome is unknown when the instance closes its bus with the command still running', async () => {
