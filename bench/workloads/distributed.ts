@@ -16,6 +16,7 @@ import { bySize, type BenchConfig } from '../harness/config';
 import { resetStore } from '../harness/databases';
 import { unpacedWriters } from '../harness/live';
 import { RELAY_SYSTEM, type BenchCase } from '../harness/types';
+import { KAFKA_CLIENT } from '../systems/evento/distributed/kafkaBus';
 import { relayDistributed } from '../systems/evento/distributed/relaySystem';
 import {
   inProcessDistributed,
@@ -50,7 +51,7 @@ export function distributedCases(config: BenchConfig): BenchCase[] {
       store: 'postgres',
       unit: load.kind === 'commands' ? 'cmd/s' : 'queries/s',
       compare: !('rate' in load),
-      params: { accounts, ...load },
+      params: { accounts, ...load, client: KAFKA_CLIENT },
       setup: () => resetStore('postgres'),
       systems: [
         { system: 'evento-ts', create: () => inProcessDistributed(size) },
@@ -71,7 +72,13 @@ function relayCase(config: BenchConfig): BenchCase {
     store: 'postgres',
     unit: 'events/s',
     compare: false,
-    params: { writers: live.writers, eventsPerWriter: live.perWriter, partitions, writes: 'commands' },
+    params: {
+      writers: live.writers,
+      eventsPerWriter: live.perWriter,
+      partitions,
+      writes: 'commands',
+      client: KAFKA_CLIENT,
+    },
     setup: () => resetStore('postgres'),
     systems: [{ system: RELAY_SYSTEM, create: () => relayDistributed(live, partitions) }],
   };

@@ -6,7 +6,7 @@
  * event appended (or nothing new came for a while); it reports what the topic held of them.
  */
 import type { EventoBundle } from '../../../../src';
-import { KafkaEventRelay, KafkajsClient } from '../../../../src/kafka';
+import { KafkaEventRelay } from '../../../../src/kafka';
 import { waitUntil } from '../../../harness/concurrency';
 import { DeliveryTracker } from '../../../harness/delivery';
 import { liveSystem, type LiveOptions, type LiveTarget } from '../../../harness/live';
@@ -15,7 +15,7 @@ import { depositWriter } from '../depositWriter';
 import { Account } from '../domain';
 import { openStores, startBundle, type EventoStores } from '../stores';
 import { EventCounter } from './eventCount';
-import { deleteKafkaPrefix, kafka, newTopicPrefix } from './kafkaBus';
+import { benchClient, deleteKafkaPrefix, newTopicPrefix } from './kafkaBus';
 import { RelayReader } from './relayReader';
 
 /** Tables of this system. */
@@ -54,7 +54,7 @@ export async function relayDistributed(live: LiveOptions, partitions: number): P
     const relayStores = await open();
     target.head = () => relayStores.eventStore.headSequence();
     const relay = new KafkaEventRelay({
-      client: new KafkajsClient(kafka('evento-bench-relay')),
+      client: benchClient('evento-bench-relay'),
       topic,
       partitions,
     });
