@@ -8,9 +8,10 @@ import { longCases } from '../workloads/long';
 import { scaleCases } from '../workloads/scale';
 import { startupCases } from '../workloads/startup';
 import { tracingCases } from '../workloads/tracing';
-import { caseChosen, parseArgs, systemChosen, type BenchConfig } from './config';
+import { parseArgs, shellQuoted, type BenchConfig } from './config';
 import { dropAll } from './databases';
 import { describeEnvironment } from './environment';
+import { chooseCases } from './filters';
 import { describe, runCase } from './repeat';
 import { markdownTable, writeResults } from './report';
 import { evaluateTargets } from './targets';
@@ -37,29 +38,19 @@ export interface BenchOutcome {
 
 /** Parses `argv`, runs the chosen workloads, reports; resolves to whether every system completed. */
 export async function runBench(argv: readonly string[], log: (line: string) => void): Promise<boolean> {
-  const command = argv.length === 0 ? 'npm run bench' : `npm run bench -- ${argv.join(' ')}`;
+  const command = argv.length === 0 ? 'npm run bench' : `npm run bench -- ${argv.map(shellQuoted).join(' ')}`;
   const outcome = await bench(parseArgs(argv, Object.keys(WORKLOADS), log), command);
   return outcome.measurements.every((m) => m.error === undefined);
-}
-
-/**
- * The cases and systems that `--case` and `--system` leave: a case runs when one of its systems
- * is chosen, with its baseline beside it.
- */
-function chosenCases(config: BenchConfig, cases: readonly BenchCase[]): BenchCase[] {
-  return cases
-    .filter((benchCase) => caseChosen(config, benchCase.variant))
-    .filter((benchCase) => benchCase.systems.some(({ system }) => systemChosen(config, system, false)))
-    .map((benchCase) => ({
-      ...benchCase,
-      systems: benchCase.systems.filter(({ system }, index) => systemChosen(config, system, index === 0)),
-    }));
 }
 
 export async function bench(config: BenchConfig, command: string): Promise<BenchOutcome> {
   // evento-ts carries its message flow in an AsyncLocalStorage, which turns on Node's promise hooks
   // for the whole process. Turn them on before any run, so every system runs under them alike.
   new AsyncLocalStorage<number>().run(0, () => undefined);
+  const cases = chooseCases(
+    config,
+    config.workloads.flatMap((name) => WORKLOADS[name]?.(config) ?? []),
+  );
   const environment = await describeEnvironment(config.stores);
   config.log(
     `Node ${environment.node}, ${environment.cpus} CPUs, ${environment.memoryGb} GB, PostgreSQL ${environment.postgres ?? '-'}, ` +
@@ -67,37 +58,34 @@ export async function bench(config: BenchConfig, command: string): Promise<Bench
   );
   const measurements: Measurement[] = [];
   try {
-    for (const name of config.workloads) {
-      const cases = chosenCases(config, WORKLOADS[name]?.(config) ?? []);
-      for (const benchCase of cases) {
-        try {
-          measurements.push(
-            ...(await runCase(benchCase, {
-              repetitions: config.repetitions,
-              warmup: config.warmup,
-              log: config.log,
-            })),
-          );
-        } catch (error) {
-          config.log(
-            `${benchCase.workload} [${benchCase.variant}] on ${benchCase.store} failed: ${describe(error)}`,
-          );
-          measurements.push(
-            ...benchCase.systems.map(({ system }) => ({
-              workload: benchCase.workload,
-              variant: benchCase.variant,
-              store: benchCase.store,
-              system,
-              params: benchCase.params,
-              unit: benchCase.unit,
-              compare: benchCase.compare ?? true,
-              repetitions: 0,
-              extra: {},
-              samples: [],
-              error: describe(error),
-            })),
-          );
-        }
+    for (const benchCase of cases) {
+      try {
+        measurements.push(
+          ...(await runCase(benchCase, {
+            repetitions: config.repetitions,
+            warmup: config.warmup,
+            log: config.log,
+          })),
+        );
+      } catch (error) {
+        config.log(
+          `${benchCase.workload} [${benchCase.variant}] on ${benchCase.store} failed: ${describe(error)}`,
+        );
+        measurements.push(
+          ...benchCase.systems.map(({ system }) => ({
+            workload: benchCase.workload,
+            variant: benchCase.variant,
+            store: benchCase.store,
+            system,
+            params: benchCase.params,
+            unit: benchCase.unit,
+            compare: benchCase.compare ?? true,
+            repetitions: 0,
+            extra: {},
+            samples: [],
+            error: describe(error),
+          })),
+        );
       }
     }
   } finally {

@@ -54,14 +54,25 @@ export function parseArgs(
   try {
     parsed = parseCommandLine(argv);
   } catch (error) {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}; ${USAGE}`);
+    throw new Error(`${parseError(error)}; ${USAGE}`);
   }
   const { values, positionals } = parsed;
   if (values.quick === true && values.smoke === true) throw new Error('Choose one of --quick and --smoke');
+  if (values.store !== undefined && values.stores !== undefined)
+    throw new Error('Give one of --store and --stores (they are the same option)');
+  for (const [option, texts] of [
+    ['--case', values.case],
+    ['--system', values.system],
+  ] as const) {
+    if (texts?.some((text) => text.trim() === ''))
+      throw new Error(`${option} takes a text to look for in names; an empty one would match everything`);
+  }
   const size: BenchSize = values.quick === true ? 'quick' : values.smoke === true ? 'smoke' : 'full';
   for (const workload of positionals) {
     if (!known.includes(workload))
-      throw new Error(`Unknown argument ${JSON.stringify(workload)}; workloads: ${known.join(', ')}`);
+      throw new Error(
+        `Unknown argument ${JSON.stringify(workload)}; workloads: ${known.join(', ')}; ${USAGE}`,
+      );
   }
   return {
     size,
@@ -69,7 +80,7 @@ export function parseArgs(
     workloads: positionals.length > 0 ? positionals : known,
     stores: (values.store ?? values.stores)?.split(',').map(toStore) ?? [...STORES],
     // --quick and --smoke: one measured run, no warm-up.
-    repetitions: values.reps === undefined ? (size === 'full' ? 3 : 1) : positive('--reps', values.reps),
+    repetitions: values.reps === undefined ? (size === 'full' ? 3 : 1) : positiveWhole('--reps', values.reps),
     latencySeconds:
       values.seconds === undefined
         ? { full: 30, quick: 5, smoke: 0.25 }[size]
@@ -104,28 +115,6 @@ function parseCommandLine(argv: readonly string[]) {
   });
 }
 
-/**
- * Whether `config`'s `--case` filters let a case of this variant run: every case when none is
- * given, else a variant that contains one of the texts (case-insensitive).
- */
-export function caseChosen(config: BenchConfig, variant: string): boolean {
-  return config.cases.length === 0 || containsAny(variant, config.cases);
-}
-
-/**
- * Whether `config`'s `--system` filters let `system` run: every system when none is given, else a
- * system whose name contains one of the texts. A case's first system (its baseline, which the
- * ratios divide by) always runs.
- */
-export function systemChosen(config: BenchConfig, system: string, baseline: boolean): boolean {
-  return baseline || config.systems.length === 0 || containsAny(system, config.systems);
-}
-
-function containsAny(name: string, texts: readonly string[]): boolean {
-  const lower = name.toLowerCase();
-  return texts.some((text) => lower.includes(text.toLowerCase()));
-}
-
 function toStore(value: string): StoreKind {
   const store = STORES.find((s) => s === value);
   if (store === undefined)
@@ -135,6 +124,28 @@ function toStore(value: string): StoreKind {
 
 function positive(arg: string, value: string): number {
   const n = Number(value);
-  if (!(n > 0)) throw new Error(`${arg} takes a positive number, got ${JSON.stringify(value)}`);
+  if (!(n > 0 && Number.isFinite(n)))
+    throw new Error(`${arg} takes a positive number, got ${JSON.stringify(value)}`);
   return n;
+}
+
+function positiveWhole(arg: string, value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && Number.isSafeInteger(n)))
+    throw new Error(`${arg} takes a positive whole number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** node:util's message, but for an unknown option one that does not suggest passing it as a workload. */
+function parseError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return message;
+  const option = /'([^']+)'/.exec(message)?.[1];
+  return `Unknown option ${option ?? message}`;
+}
+
+/** `arg` as a shell reads it back: quoted when it holds anything but plain characters. */
+export function shellQuoted(arg: string): string {
+  return /^[\w@%+=:,./×-]+$/u.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
