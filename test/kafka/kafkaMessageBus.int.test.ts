@@ -315,7 +315,7 @@ describeWithKafka()('KafkaMessageBus', () => {
         expect(
           new Set(read.filter((m) => m.topic.endsWith('.requests.bank')).map((m) => m.offset)).size,
         ).toBe(4),
-      'the two other deposits read by instance one',
+      'the OpenAccount and the three deposits read by instance one',
     );
     const stopping = one.stop();
     release?.();
@@ -394,47 +394,60 @@ describeWithKafka()('KafkaMessageBus', () => {
         api.commandGateway.send(new Deposit(account, amount), undefined, { timeoutMs: 60_000 }),
       ),
     );
-    await holds(() => expect(held.size).toBe(accounts.length), 'every first deposit held on instance one');
-    await holds(
-      () =>
-        expect(
-          new Set(
-            read.filter((m) => m.topic.endsWith('.requests.bank')).map((m) => `${m.partition}:${m.offset}`),
-          ).size,
-        ).toBe(accounts.length * 4),
-      'every deposit read by instance one',
-    );
-    await startBank('two');
-    const last = (instance: string) => joins.filter((j) => j.instance === instance).at(-1)?.partitions ?? [];
-    await holds(() => {
-      expect(last('one').length + last('two').length).toBe(3);
-      expect(last('two').length).toBeGreaterThan(0);
-    }, 'the rebalance giving instance two partitions');
-    const movedPartitions = new Set(last('two'));
-    const moved = new Set(
-      read.filter((m) => m.key !== null && movedPartitions.has(m.partition)).map((m) => m.key as string),
-    );
-    await holds(
-      () => expect(handled.filter((h) => h.instance === 'two')).toHaveLength(moved.size * 3),
-      'instance two serving the moved accounts',
-    );
-    open();
-    await expect(Promise.all(sends)).resolves.toHaveLength(accounts.length * 3);
-
-    expect(moved.size).toBeGreaterThan(0);
-    expect(moved.size).toBeLessThan(accounts.length);
-    for (const account of accounts) {
-      const deposits = (await store.readAggregate(account)).filter((e) => e.eventName === 'Deposited');
-      expect([account, deposits.map((e) => (JSON.parse(e.payload) as { amount: number }).amount)]).toEqual([
-        account,
-        [1, 2, 3],
-      ]);
-      const amountsOn = (instance: string) =>
-        handled.filter((h) => h.instance === instance && h.account === account).map((h) => h.amount);
-      // A moved account's held deposit ran on both (the store kept the first); the rest only on 'two'.
-      expect([account, amountsOn('one'), amountsOn('two')]).toEqual(
-        moved.has(account) ? [account, [1], [1, 2, 3]] : [account, [1, 2, 3], []],
+    // Every send has a handler from here on: a failure below leaves no rejection unhandled.
+    const outcomes = Promise.allSettled(sends);
+    try {
+      await holds(() => expect(held.size).toBe(accounts.length), 'every first deposit held on instance one');
+      await holds(
+        () =>
+          expect(
+            new Set(
+              read.filter((m) => m.topic.endsWith('.requests.bank')).map((m) => `${m.partition}:${m.offset}`),
+            ).size,
+          ).toBe(accounts.length * 4),
+        'every request (the OpenAccounts and the deposits) read by instance one',
       );
+      await startBank('two');
+      const last = (instance: string) =>
+        joins.filter((j) => j.instance === instance).at(-1)?.partitions ?? [];
+      await holds(() => {
+        expect(last('one').length + last('two').length).toBe(3);
+        expect(last('two').length).toBeGreaterThan(0);
+      }, 'the rebalance giving instance two partitions');
+      const movedPartitions = new Set(last('two'));
+      const moved = new Set(
+        read
+          .filter(
+            (m) => m.topic.endsWith('.requests.bank') && m.key !== null && movedPartitions.has(m.partition),
+          )
+          .map((m) => m.key as string),
+      );
+      expect(moved.size).toBeGreaterThan(0);
+      expect(moved.size).toBeLessThan(accounts.length);
+      await holds(
+        () => expect(handled.filter((h) => h.instance === 'two')).toHaveLength(moved.size * 3),
+        'instance two serving the moved accounts',
+      );
+      open();
+      const settled = await outcomes;
+      expect(settled.filter((o) => o.status === 'rejected')).toEqual([]);
+      expect(settled).toHaveLength(accounts.length * 3);
+
+      for (const account of accounts) {
+        const deposits = (await store.readAggregate(account)).filter((e) => e.eventName === 'Deposited');
+        expect([account, deposits.map((e) => (JSON.parse(e.payload) as { amount: number }).amount)]).toEqual([
+          account,
+          [1, 2, 3],
+        ]);
+        const amountsOn = (instance: string) =>
+          handled.filter((h) => h.instance === instance && h.account === account).map((h) => h.amount);
+        // A moved account's held deposit ran on both (the store kept the first); the rest only on 'two'.
+        expect([account, amountsOn('one'), amountsOn('two')]).toEqual(
+          moved.has(account) ? [account, [1], [1, 2, 3]] : [account, [1, 2, 3], []],
+        );
+      }
+    } finally {
+      open(); // a failure above must not leave instance one's handlers stuck at the gate
     }
   });
 
