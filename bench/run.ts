@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- [workload...] [--store memory,postgres,mysql] [--quick | --smoke] [--reps n]
- * [--seconds n] [--no-results]`; `EVENTO_BENCH_NAMESPACE` names the run's databases.
+ * [--seconds n] [--no-results] [--case text]... [--system text]...`; `EVENTO_BENCH_NAMESPACE` names
+ * the run's databases.
  *
  * Runs each workload's cases, every system side by side (evento-ts, the raw driver limit, Emmett
  * where it has the feature), prints a Markdown table and the targets, and writes one JSON line per
@@ -21,6 +22,8 @@ runBench(process.argv.slice(2), (line) => console.log(line))
     process.exitCode = ok ? 0 : 1;
   })
   .catch((error: unknown) => {
-    console.error(error);
+    // What reaches here is a refused argument or setting (a case's own failure is reported in its
+    // row): its message says what to fix.
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   });

@@ -16,7 +16,8 @@ import { bySize, type BenchConfig } from '../harness/config';
 import { resetStore } from '../harness/databases';
 import { unpacedWriters } from '../harness/live';
 import { RELAY_SYSTEM, type BenchCase } from '../harness/types';
-import { KAFKA_CLIENT } from '../systems/evento/distributed/kafkaBus';
+import { loadConfluent } from '../harness/confluentPackage';
+import { kafkaClientChoice } from '../systems/evento/distributed/kafkaBus';
 import { relayDistributed } from '../systems/evento/distributed/relaySystem';
 import {
   inProcessDistributed,
@@ -28,6 +29,7 @@ import {
 
 export function distributedCases(config: BenchConfig): BenchCase[] {
   if (!config.stores.includes('postgres')) return [];
+  const client = clientParams();
   const accounts = bySize(config, { full: 1000, quick: 1000, smoke: 32 });
   const count = bySize(config, { full: 5000, quick: 400, smoke: 32 });
   const instances = bySize(config, { full: [1, 2, 3], quick: [1, 2, 3], smoke: [1] });
@@ -51,7 +53,7 @@ export function distributedCases(config: BenchConfig): BenchCase[] {
       store: 'postgres',
       unit: load.kind === 'commands' ? 'cmd/s' : 'queries/s',
       compare: !('rate' in load),
-      params: { accounts, ...load, client: KAFKA_CLIENT },
+      params: { accounts, ...load, ...client },
       setup: () => resetStore('postgres'),
       systems: [
         { system: 'evento-ts', create: () => inProcessDistributed(size) },
@@ -59,11 +61,11 @@ export function distributedCases(config: BenchConfig): BenchCase[] {
       ],
     };
   });
-  return [...cases, relayCase(config)];
+  return [...cases, relayCase(config, client)];
 }
 
 /** Concurrent writers appending through commands while a KafkaEventRelay publishes the store. */
-function relayCase(config: BenchConfig): BenchCase {
+function relayCase(config: BenchConfig, client: ClientParams): BenchCase {
   const live = unpacedWriters(4, bySize(config, { full: 500, quick: 100, smoke: 5 }), 10_000);
   const partitions = 3;
   return {
@@ -77,9 +79,24 @@ function relayCase(config: BenchConfig): BenchCase {
       eventsPerWriter: live.perWriter,
       partitions,
       writes: 'commands',
-      client: KAFKA_CLIENT,
+      ...client,
     },
     setup: () => resetStore('postgres'),
     systems: [{ system: RELAY_SYSTEM, create: () => relayDistributed(live, partitions) }],
   };
+}
+
+type ClientParams = { readonly client: string; readonly confluentSettings?: string };
+
+/**
+ * The Kafka client of the run (see `kafkaClientChoice`) as the cases' parameters record it,
+ * checked before any case runs: a confluent client that is not installed stops the run here.
+ */
+function clientParams(): ClientParams {
+  const { client, settings } = kafkaClientChoice();
+  if (client === 'kafkajs') return { client };
+  loadConfluent();
+  return Object.keys(settings).length === 0
+    ? { client }
+    : { client, confluentSettings: JSON.stringify(settings) };
 }

@@ -3,17 +3,15 @@
  * under test, and topics of their own (a random suffix each) that they delete when done.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import {
   ConfluentClient,
   KafkajsClient,
-  type ConfluentKafkaJS,
   type KafkaAdmin,
   type KafkaClient,
   type TopicSpec,
 } from '../../src/kafka';
+import { confluentMissing, loadConfluent } from '../../bench/harness/confluentPackage';
 import { describeWithService } from './services';
 
 /** `EVENTO_TEST_KAFKA_BROKERS`: comma-separated host:port list (default 127.0.0.1:9092). */
@@ -41,18 +39,6 @@ export interface ClientUnderTest {
   create(clientId: string, brokers?: readonly string[]): KafkaClient;
 }
 
-/**
- * Where scripts/confluent-client.sh installs `@confluentinc/kafka-javascript` (it is not one of
- * the project's dependencies: it builds librdkafka, which takes minutes).
- */
-const CONFLUENT_PACKAGE = join(
-  process.env.EVENTO_KAFKA_HOME ?? join(__dirname, '..', '..', '.kafka'),
-  'confluent',
-  'node_modules',
-  '@confluentinc',
-  'kafka-javascript',
-);
-
 const kafkajs: ClientUnderTest = {
   name: 'kafkajs',
   create: (clientId, brokers = KAFKA_BROKERS) =>
@@ -69,16 +55,13 @@ const kafkajs: ClientUnderTest = {
 
 /** The confluent client when installed; with CI=true its absence fails the run. */
 function confluent(): ClientUnderTest[] {
-  if (!existsSync(join(CONFLUENT_PACKAGE, 'package.json'))) {
-    const why = `@confluentinc/kafka-javascript is not installed in ${CONFLUENT_PACKAGE}; install it with \`bash scripts/confluent-client.sh\`.`;
+  const why = confluentMissing();
+  if (why !== undefined) {
     if (process.env.CI === 'true') throw new Error(`CI=true and ${why}`);
     console.warn(`Skipping the Kafka seam tests on @confluentinc/kafka-javascript: ${why}`);
     return [];
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { KafkaJS } = require(CONFLUENT_PACKAGE) as {
-    KafkaJS: { Kafka: new (config: object) => ConfluentKafkaJS; logLevel: { NOTHING: number } };
-  };
+  const { KafkaJS } = loadConfluent();
   return [
     {
       name: '@confluentinc/kafka-javascript',
@@ -92,6 +75,9 @@ function confluent(): ClientUnderTest[] {
               connectionTimeout: 2000,
               retry: { initialRetryTime: 100, retries: 4 },
             },
+            // How long a send waits for a topic to appear in the metadata before it fails (30 s by
+            // default): the tests create their topics before using them.
+            'topic.metadata.propagation.max.ms': 5000,
           }),
         ),
     },

@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import {
-  ConfluentClient,
-  KafkajsClient,
-  KafkaMessageBus,
-  type ConfluentKafkaJS,
-  type KafkaClient,
-} from '../../../../src/kafka';
+import { ConfluentClient, KafkajsClient, KafkaMessageBus, type KafkaClient } from '../../../../src/kafka';
+import { loadConfluent } from '../../../harness/confluentPackage';
 import type { Stamps } from './stamps';
 import { TimedKafkaClient } from './timedKafkaClient';
 
@@ -29,49 +23,59 @@ export function kafka(clientId: string): Kafka {
 }
 
 /**
- * The client library of the benchmark's buses and relay: `EVENTO_BENCH_KAFKA_CLIENT`, `kafkajs`
- * (default) or `confluent` (`@confluentinc/kafka-javascript` as scripts/confluent-client.sh
- * installs it under `EVENTO_KAFKA_HOME`, default `.kafka`).
+ * The client library of the benchmark's buses and relay, from the environment:
+ * `EVENTO_BENCH_KAFKA_CLIENT` is `kafkajs` (default) or `confluent` (`@confluentinc/kafka-javascript`
+ * as scripts/confluent-client.sh installs it), and `EVENTO_BENCH_CONFLUENT_SETTINGS` a JSON object
+ * of librdkafka settings for the confluent clients (e.g. `{"linger.ms":0}`).
  */
-export const KAFKA_CLIENT = clientKind(process.env.EVENTO_BENCH_KAFKA_CLIENT ?? 'kafkajs');
-
-function clientKind(value: string): 'kafkajs' | 'confluent' {
-  if (value === 'kafkajs' || value === 'confluent') return value;
-  throw new Error(`EVENTO_BENCH_KAFKA_CLIENT is ${JSON.stringify(value)}; use kafkajs or confluent`);
+export interface KafkaClientChoice {
+  readonly client: 'kafkajs' | 'confluent';
+  readonly settings: Readonly<Record<string, unknown>>;
 }
 
-/** A client of the chosen library (see {@link KAFKA_CLIENT}). */
-export function benchClient(clientId: string): KafkaClient {
-  if (KAFKA_CLIENT === 'kafkajs') return new KafkajsClient(kafka(clientId));
-  const where = join(
-    process.env.EVENTO_KAFKA_HOME ?? join(__dirname, '..', '..', '..', '..', '.kafka'),
-    'confluent',
-    'node_modules',
-    '@confluentinc',
-    'kafka-javascript',
-  );
-  let library: {
-    KafkaJS: { Kafka: new (config: object) => ConfluentKafkaJS; logLevel: { NOTHING: number } };
-  };
+/**
+ * Reads and checks the {@link KafkaClientChoice}: an unknown client, settings that are not a JSON
+ * object (or that set `kafkaJS`, which the benchmark fills in), settings given for kafkajs, or a
+ * confluent package not installed are errors naming the variable and the fix.
+ */
+export function kafkaClientChoice(): KafkaClientChoice {
+  const client = process.env.EVENTO_BENCH_KAFKA_CLIENT ?? 'kafkajs';
+  if (client !== 'kafkajs' && client !== 'confluent')
+    throw new Error(`EVENTO_BENCH_KAFKA_CLIENT is ${JSON.stringify(client)}; use kafkajs or confluent`);
+  const text = process.env.EVENTO_BENCH_CONFLUENT_SETTINGS;
+  if (text === undefined) return { client, settings: {} };
+  if (client === 'kafkajs')
+    throw new Error(
+      'EVENTO_BENCH_CONFLUENT_SETTINGS are librdkafka settings: set EVENTO_BENCH_KAFKA_CLIENT=confluent too',
+    );
+  let settings: unknown;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    library = require(where) as typeof library;
+    settings = JSON.parse(text);
   } catch (error) {
     throw new Error(
-      `EVENTO_BENCH_KAFKA_CLIENT=confluent needs @confluentinc/kafka-javascript in ${where}: ` +
-        `install it with \`bash scripts/confluent-client.sh\` (${String(error)})`,
+      `EVENTO_BENCH_CONFLUENT_SETTINGS is not JSON (${String(error)}); give an object, e.g. '{"linger.ms":0}'`,
     );
   }
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings) || 'kafkaJS' in settings)
+    throw new Error(
+      'EVENTO_BENCH_CONFLUENT_SETTINGS must be a JSON object of librdkafka settings, e.g. \'{"linger.ms":0}\' ' +
+        '(without kafkaJS: the benchmark sets the brokers and client id)',
+    );
+  return { client, settings: settings as Record<string, unknown> };
+}
+
+/** A client of the chosen library (see {@link kafkaClientChoice}). */
+export function benchClient(clientId: string): KafkaClient {
+  const { client, settings } = kafkaClientChoice();
+  if (client === 'kafkajs') return new KafkajsClient(kafka(clientId));
+  const { KafkaJS } = loadConfluent();
   return new ConfluentClient(
-    new library.KafkaJS.Kafka({
-      kafkaJS: { clientId, brokers: KAFKA_BROKERS, logLevel: library.KafkaJS.logLevel.NOTHING },
-      ...CONFLUENT_SETTINGS,
+    new KafkaJS.Kafka({
+      kafkaJS: { clientId, brokers: KAFKA_BROKERS, logLevel: KafkaJS.logLevel.NOTHING },
+      ...settings,
     }),
   );
 }
-
-/** librdkafka settings of the confluent clients: `EVENTO_BENCH_CONFLUENT_SETTINGS`, JSON. */
-const CONFLUENT_SETTINGS = JSON.parse(process.env.EVENTO_BENCH_CONFLUENT_SETTINGS ?? '{}') as object;
 
 /** A KafkaMessageBus on topics prefixed `topicPrefix` whose Kafka traffic is stamped into `stamps`. */
 export function benchBus(clientId: string, topicPrefix: string, stamps: Stamps): KafkaMessageBus {
