@@ -184,6 +184,39 @@ for (const implementation of clientsUnderTest()) {
       }
     });
 
+    it('creates topics from several admins at once, a shared one among them, and each is usable when it resolves', async () => {
+      // As instances of a bundle starting together do: each creates the shared topic and its own.
+      const admins = [1, 2, 3, 4].map(() => client.admin());
+      await Promise.all(admins.map((a) => a.connect()));
+      const created: string[] = [];
+      try {
+        for (let round = 0; round < 5; round++) {
+          const shared = uniqueName('shared');
+          const own = admins.map(() => uniqueName('own'));
+          created.push(shared, ...own);
+          await Promise.all(
+            admins.map((admin, i) =>
+              admin.createTopics([
+                { topic: shared, partitions: 3 },
+                { topic: own[i]!, partitions: 1 },
+              ]),
+            ),
+          );
+          const producer = client.producer();
+          await producer.connect();
+          try {
+            for (const topic of [shared, ...own])
+              await producer.send(topic, [{ key: 'k', value: Buffer.from('v') }]);
+          } finally {
+            await producer.disconnect();
+          }
+        }
+      } finally {
+        await admins[0]!.deleteTopics(created).catch(() => undefined);
+        await Promise.all(admins.map((a) => a.disconnect()));
+      }
+    });
+
     it('refuses to send to a topic that does not exist with a ConfigurationError naming it', async () => {
       const missing = uniqueName('missing');
       const error: unknown = await produce(missing, [{ key: 'k', value: 'v' }]).catch((e: unknown) => e);
