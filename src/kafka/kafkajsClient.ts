@@ -1,5 +1,4 @@
 import {
-  KafkaJSError,
   Partitioners,
   type Admin,
   type Consumer,
@@ -23,8 +22,8 @@ import type {
   TopicSpec,
 } from './kafkaClient';
 import { toIncoming } from './incoming';
-import { delay } from './groupJoin';
 import { mapKafkajsError } from './kafkajsErrors';
+import { untilLed } from './topicLeaders';
 
 /** Runs `call`, turning a kafkajs error into the framework's (see `mapKafkajsError`). */
 async function mapped<T>(operation: string, topics: readonly string[], call: () => Promise<T>): Promise<T> {
@@ -100,12 +99,6 @@ class KafkajsProducer implements KafkaProducer {
     return mapped('producer disconnect', [], () => this.producer.disconnect());
   }
 }
-
-/** How long createTopics waits for the partitions of the topics it created to have leaders. */
-const TOPICS_LED_WITHIN_MS = 10_000;
-
-/** What the broker answers for a topic whose creation its metadata does not show yet. */
-const NOT_YET_LED = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
 
 /** How long a consumer kafkajs gave up on waits before it runs again. */
 const RESTART_AFTER_CRASH_MS = 1_000;
@@ -219,33 +212,9 @@ class KafkajsAdmin implements KafkaAdmin {
           configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
         })),
       });
-      await this.untilLed(missing.map((t) => t.topic));
     });
-  }
-
-  /**
-   * Resolves once every partition of `topics` has a leader in the broker's metadata. kafkajs's own
-   * wait (`waitForLeaders`) gives up at the first "unknown topic", which a broker busy with other
-   * creations (instances of a bundle starting together) answers for a topic created a moment ago.
-   */
-  private async untilLed(topics: readonly string[]): Promise<void> {
-    const deadline = Date.now() + TOPICS_LED_WITHIN_MS;
-    for (;;) {
-      try {
-        const metadata = await this.admin.fetchTopicMetadata({ topics: [...topics] });
-        const led = metadata.topics.every(
-          (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
-        );
-        if (led && metadata.topics.length === topics.length) return;
-        if (Date.now() >= deadline) {
-          throw new KafkaJSError(`the topics have no leader ${TOPICS_LED_WITHIN_MS} ms after their creation`);
-        }
-      } catch (error) {
-        if (Date.now() >= deadline || !NOT_YET_LED.has(String((error as { type?: unknown }).type)))
-          throw error;
-      }
-      await delay(100);
-    }
+    // Also the topics that existed: another instance may have created them a moment ago.
+    await untilLed(this.admin, names);
   }
 
   async deleteTopics(topics: readonly string[]): Promise<void> {

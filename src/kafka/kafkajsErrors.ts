@@ -23,6 +23,11 @@ function chain(error: unknown): unknown[] {
   return errors;
 }
 
+/** Whether `error`, or an error it wraps, is a kafkajs protocol error of one of `types`. */
+export function hasErrorType(error: unknown, types: ReadonlySet<string>): boolean {
+  return chain(error).some((e) => types.has(String(field(e, 'type'))));
+}
+
 function field(error: unknown, name: string): unknown {
   return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[name] : undefined;
 }

@@ -1,105 +1,119 @@
 /**
- * `KafkajsAdmin.createTopics` resolves once the topics it created have leaders, also when the
- * broker first answers "unknown topic" for them (a broker busy with the creations of instances
- * starting together does), and fails on what waiting cannot mend. Against a stand-in for the
- * kafkajs admin that answers as such a broker does.
+ * `KafkajsAdmin.createTopics` resolves once every topic asked for has leaders, also when the
+ * broker first answers "unknown topic" or "no leader" for them (a broker busy with the creations
+ * of instances starting together does), fails at once on what waiting cannot mend, and gives up
+ * after 10 s with a typed error naming the topics. Against a stand-in for the kafkajs admin.
  */
-import { KafkaJSProtocolError, type Kafka } from 'kafkajs';
-import { ConfigurationError } from '../../src';
+import { KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, type Kafka } from 'kafkajs';
+import { BrokerUnavailableError } from '../../src';
 import { KafkajsClient } from '../../src/kafka';
 
-/** A kafkajs admin whose metadata knows a created topic only after `unknownFor` requests. */
-class SlowMetadataAdmin {
+/** A kafkajs protocol error as the broker's answer gives it. */
+function protocolError(type: string, code: number, message: string): KafkaJSProtocolError {
+  return new KafkaJSProtocolError(Object.assign(new Error(message), { type, code, retriable: true }));
+}
+
+const unknownTopic = () =>
+  protocolError('UNKNOWN_TOPIC_OR_PARTITION', 3, 'This server does not host this topic-partition');
+/** kafkajs retries "no leader" itself before it gives up with this. */
+const noLeaderAfterRetries = () =>
+  new KafkaJSNumberOfRetriesExceeded(
+    protocolError('LEADER_NOT_AVAILABLE', 5, 'There is no leader for this topic-partition'),
+    { retryCount: 5, retryTime: 4_800 },
+  );
+
+/** A kafkajs admin whose metadata requests answer `answers` in turn, then the topics, led. */
+class StandInAdmin {
   readonly created: string[] = [];
   metadataRequests = 0;
 
-  constructor(
-    private readonly unknownFor: number,
-    private readonly failure?: Error,
-  ) {}
+  constructor(private readonly answers: readonly (() => Error | 'hang')[] = []) {}
 
   async connect(): Promise<void> {}
   async disconnect(): Promise<void> {}
   async listTopics(): Promise<string[]> {
     return ['existing'];
   }
-  async createTopics(options: { waitForLeaders: boolean; topics: { topic: string }[] }): Promise<boolean> {
+  async createTopics(options: { topics: { topic: string }[] }): Promise<boolean> {
     this.created.push(...options.topics.map((t) => t.topic));
     return true;
   }
-  async fetchTopicMetadata(options: { topics: string[] }) {
-    this.metadataRequests++;
-    if (this.failure !== undefined) throw this.failure;
-    if (this.metadataRequests <= this.unknownFor) {
-      throw new KafkaJSProtocolError({
-        type: 'UNKNOWN_TOPIC_OR_PARTITION',
-        code: 3,
-        retriable: true,
-        message: 'This server does not host this topic-partition',
-      });
-    }
-    return {
-      topics: options.topics.map((name) => ({
-        name,
-        partitions: [{ partitionId: 0, leader: this.metadataRequests <= this.unknownFor + 1 ? -1 : 1 }],
-      })),
-    };
+  fetchTopicMetadata(options: { topics: string[] }) {
+    const answer = this.answers[this.metadataRequests++]?.();
+    if (answer === 'hang') return new Promise<never>(() => undefined);
+    if (answer !== undefined) return Promise.reject(answer);
+    return Promise.resolve({
+      topics: options.topics.map((name) => ({ name, partitions: [{ partitionId: 0, leader: 1 }] })),
+    });
   }
 }
 
-function adminOn(standIn: SlowMetadataAdmin) {
+function adminOn(standIn: StandInAdmin) {
   return new KafkajsClient({ admin: () => standIn } as unknown as Kafka).admin();
 }
 
 describe('KafkajsAdmin.createTopics', () => {
-  it('waits while the broker does not know the new topics yet, then until they have leaders', async () => {
-    const standIn = new SlowMetadataAdmin(3);
+  it('creates the missing topics, then waits while the broker does not know them or they have no leader', async () => {
+    const standIn = new StandInAdmin([unknownTopic, unknownTopic, noLeaderAfterRetries]);
     await adminOn(standIn).createTopics([
       { topic: 'existing', partitions: 1 },
       { topic: 'new', partitions: 1 },
     ]);
     expect(standIn.created).toEqual(['new']);
-    expect(standIn.metadataRequests).toBe(5); // 3 unknown, 1 without a leader, 1 led
+    expect(standIn.metadataRequests).toBe(4);
   });
 
-  it('creates nothing and waits for nothing when every topic exists', async () => {
-    const standIn = new SlowMetadataAdmin(0);
+  it('waits for topics that existed too: another instance may have created them a moment ago', async () => {
+    const standIn = new StandInAdmin([unknownTopic]);
     await adminOn(standIn).createTopics([{ topic: 'existing', partitions: 1 }]);
     expect(standIn.created).toEqual([]);
-    expect(standIn.metadataRequests).toBe(0);
+    expect(standIn.metadataRequests).toBe(2);
   });
 
   it('fails at once on an error that waiting does not mend', async () => {
-    const standIn = new SlowMetadataAdmin(
-      0,
-      new KafkaJSProtocolError({
-        type: 'TOPIC_AUTHORIZATION_FAILED',
-        code: 29,
-        retriable: false,
-        message: 'Not authorized to access topics',
-      }),
-    );
+    const standIn = new StandInAdmin([
+      () => protocolError('TOPIC_AUTHORIZATION_FAILED', 29, 'Not authorized to access topics'),
+    ]);
     await expect(adminOn(standIn).createTopics([{ topic: 'new', partitions: 1 }])).rejects.toThrow(
       'Not authorized to access topics',
     );
     expect(standIn.metadataRequests).toBe(1);
   });
 
-  it('names the topics it gave up on when the broker does not know them 10 s after their creation', async () => {
-    jest.useFakeTimers();
-    try {
-      const standIn = new SlowMetadataAdmin(Number.MAX_SAFE_INTEGER);
+  describe('after 10 s', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    async function outcomeOf(standIn: StandInAdmin): Promise<unknown> {
       const outcome = adminOn(standIn)
         .createTopics([{ topic: 'new', partitions: 1 }])
         .catch((e: unknown) => e);
-      await jest.advanceTimersByTimeAsync(9_000);
-      expect(standIn.metadataRequests).toBeGreaterThan(50);
-      await jest.advanceTimersByTimeAsync(1_200);
-      const error = await outcome;
-      expect(error).toBeInstanceOf(ConfigurationError);
-      expect((error as Error).message).toContain('topic new');
-    } finally {
-      jest.useRealTimers();
+      await jest.advanceTimersByTimeAsync(9_900);
+      let settled = false;
+      void outcome.then(() => (settled = true));
+      await jest.advanceTimersByTimeAsync(0);
+      expect(settled).toBe(false);
+      await jest.advanceTimersByTimeAsync(200);
+      return outcome;
     }
+
+    it('gives up on topics the broker does not know with a retriable error naming them', async () => {
+      const standIn = new StandInAdmin(Array.from({ length: 1_000 }, () => unknownTopic));
+      const error = await outcomeOf(standIn);
+      expect(error).toBeInstanceOf(BrokerUnavailableError);
+      expect((error as BrokerUnavailableError).retriable).toBe(true);
+      expect((error as Error).message).toContain(
+        'topic new has no leader on the broker 10000 ms after its creation',
+      );
+      expect((error as Error).message).toContain('This server does not host this topic-partition');
+      expect(standIn.metadataRequests).toBeGreaterThan(50);
+    });
+
+    it('gives up while a metadata request kafkajs retries is still in flight', async () => {
+      const standIn = new StandInAdmin([unknownTopic, () => 'hang']);
+      const error = await outcomeOf(standIn);
+      expect(error).toBeInstanceOf(BrokerUnavailableError);
+      expect(standIn.metadataRequests).toBe(2);
+    });
   });
 });
