@@ -10,6 +10,7 @@
 import 'reflect-metadata';
 import { runBench } from './harness/bench';
 import { setNamespace } from './harness/databases';
+import { BenchUsageError } from './harness/usageError';
 
 // A background loop that fails after its run was given up must not end the whole benchmark.
 process.on('unhandledRejection', (error) => console.error('[bench] unhandled rejection:', error));
@@ -22,8 +23,7 @@ runBench(process.argv.slice(2), (line) => console.log(line))
     process.exitCode = ok ? 0 : 1;
   })
   .catch((error: unknown) => {
-    // What reaches here is a refused argument or setting (a case's own failure is reported in its
-    // row): its message says what to fix.
-    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+    // A refused argument or setting says what to fix; anything else is printed whole.
+    console.error(error instanceof BenchUsageError ? `bench: ${error.message}` : error);
     process.exitCode = 1;
   });

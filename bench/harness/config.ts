@@ -1,5 +1,6 @@
 import { parseArgs as parseCommandLineArgs } from 'node:util';
 import { STORES, type StoreKind } from './types';
+import { BenchUsageError } from './usageError';
 
 /**
  * How large a run is: 'full' measures; 'quick' (`--quick`) is a short run for a human to look at;
@@ -54,23 +55,26 @@ export function parseArgs(
   try {
     parsed = parseCommandLine(argv);
   } catch (error) {
-    throw new Error(`${parseError(error)}; ${USAGE}`);
+    throw new BenchUsageError(`${parseError(error)}; ${USAGE}`);
   }
   const { values, positionals } = parsed;
-  if (values.quick === true && values.smoke === true) throw new Error('Choose one of --quick and --smoke');
+  if (values.quick === true && values.smoke === true)
+    throw new BenchUsageError('Choose one of --quick and --smoke');
   if (values.store !== undefined && values.stores !== undefined)
-    throw new Error('Give one of --store and --stores (they are the same option)');
+    throw new BenchUsageError('Give one of --store and --stores (they are the same option)');
   for (const [option, texts] of [
     ['--case', values.case],
     ['--system', values.system],
   ] as const) {
     if (texts?.some((text) => text.trim() === ''))
-      throw new Error(`${option} takes a text to look for in names; an empty one would match everything`);
+      throw new BenchUsageError(
+        `${option} takes a text to look for in names; an empty one would match everything`,
+      );
   }
   const size: BenchSize = values.quick === true ? 'quick' : values.smoke === true ? 'smoke' : 'full';
   for (const workload of positionals) {
     if (!known.includes(workload))
-      throw new Error(
+      throw new BenchUsageError(
         `Unknown argument ${JSON.stringify(workload)}; workloads: ${known.join(', ')}; ${USAGE}`,
       );
   }
@@ -118,21 +122,21 @@ function parseCommandLine(argv: readonly string[]) {
 function toStore(value: string): StoreKind {
   const store = STORES.find((s) => s === value);
   if (store === undefined)
-    throw new Error(`Unknown store ${JSON.stringify(value)}; use ${STORES.join(', ')}`);
+    throw new BenchUsageError(`Unknown store ${JSON.stringify(value)}; use ${STORES.join(', ')}`);
   return store;
 }
 
 function positive(arg: string, value: string): number {
   const n = Number(value);
   if (!(n > 0 && Number.isFinite(n)))
-    throw new Error(`${arg} takes a positive number, got ${JSON.stringify(value)}`);
+    throw new BenchUsageError(`${arg} takes a positive number, got ${JSON.stringify(value)}`);
   return n;
 }
 
 function positiveWhole(arg: string, value: string): number {
   const n = Number(value);
   if (!(n > 0 && Number.isSafeInteger(n)))
-    throw new Error(`${arg} takes a positive whole number, got ${JSON.stringify(value)}`);
+    throw new BenchUsageError(`${arg} takes a positive whole number, got ${JSON.stringify(value)}`);
   return n;
 }
 

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ConfluentKafkaJS } from '../../src/kafka';
+import { BenchUsageError } from './usageError';
 
 /** What the tests and the benchmark use of the package. */
 export interface ConfluentLibrary {
@@ -43,7 +44,7 @@ export function confluentMissing(): string | undefined {
 /** Loads the package; throws naming the install command when it is not there. */
 export function loadConfluent(): ConfluentLibrary {
   const missing = confluentMissing();
-  if (missing !== undefined) throw new Error(missing);
+  if (missing !== undefined) throw new BenchUsageError(missing);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(CONFLUENT_PACKAGE) as ConfluentLibrary;
 }

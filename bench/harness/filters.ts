@@ -1,5 +1,6 @@
 import type { BenchConfig } from './config';
 import type { BenchCase } from './types';
+import { BenchUsageError } from './usageError';
 
 /** The `--case` and `--system` texts of a run (see {@link chooseCases}). */
 export type BenchFilters = Pick<BenchConfig, 'cases' | 'systems'>;
@@ -16,16 +17,20 @@ export function chooseCases(filters: BenchFilters, cases: readonly BenchCase[]):
   const byVariant = cases.filter(
     (benchCase) => filters.cases.length === 0 || containsAny(benchCase.variant, filters.cases),
   );
+  if (cases.length === 0 && (filters.cases.length > 0 || filters.systems.length > 0))
+    throw new BenchUsageError(
+      'This run has no cases to filter: the chosen workloads have none on the chosen stores (distributed needs --store postgres).',
+    );
   for (const text of filters.cases) {
     if (!cases.some((benchCase) => contains(benchCase.variant, text)))
-      throw new Error(
+      throw new BenchUsageError(
         `--case ${JSON.stringify(text)} matches no case of this run; variants: ${distinct(cases.map((c) => c.variant))}`,
       );
   }
   const systems = byVariant.flatMap((benchCase) => benchCase.systems.map(({ system }) => system));
   for (const text of filters.systems) {
     if (!systems.some((system) => contains(system, text)))
-      throw new Error(
+      throw new BenchUsageError(
         `--system ${JSON.stringify(text)} matches no system of the chosen cases; systems: ${distinct(systems)}`,
       );
   }

@@ -1,6 +1,7 @@
 /** The benchmark's command line: `npm run bench -- ...` as docs/performance.md describes it. */
 import { parseArgs, shellQuoted } from '../../bench/harness/config';
 import { chooseCases } from '../../bench/harness/filters';
+import { BenchUsageError } from '../../bench/harness/usageError';
 import type { BenchCase } from '../../bench/harness/types';
 
 const KNOWN = ['commands', 'distributed'];
@@ -54,6 +55,7 @@ describe('npm run bench arguments', () => {
   });
 
   it('refuses what it does not know, with the usage', () => {
+    expect(() => parse(['--fast'])).toThrow(BenchUsageError);
     expect(() => parse(['--fast'])).toThrow(/^Unknown option --fast; usage: npm run bench/);
     expect(() => parse(['everything'])).toThrow(
       /^Unknown argument "everything"; workloads: commands, distributed; usage: npm run bench/,
@@ -122,6 +124,13 @@ describe('--case and --system', () => {
       ['commands at 500/s', ['evento-ts', 'evento-ts (kafka ×2)']],
     ]);
     expect(chosen([], ['kafka relay'])).toEqual([['relay, concurrent writers', ['evento-ts (kafka relay)']]]);
+  });
+
+  it('says so when the run has no cases to filter', () => {
+    expect(() => chooseCases({ cases: ['at 500'], systems: [] }, [])).toThrow(
+      'This run has no cases to filter: the chosen workloads have none on the chosen stores',
+    );
+    expect(chooseCases({ cases: [], systems: [] }, [])).toEqual([]);
   });
 
   it('refuses a text that matches nothing, naming what it could match', () => {

@@ -4,6 +4,7 @@ import { ConfluentClient, KafkajsClient, KafkaMessageBus, type KafkaClient } fro
 import { loadConfluent } from '../../../harness/confluentPackage';
 import type { Stamps } from './stamps';
 import { TimedKafkaClient } from './timedKafkaClient';
+import { BenchUsageError } from '../../../harness/usageError';
 
 /** `EVENTO_BENCH_KAFKA_BROKERS` or `EVENTO_TEST_KAFKA_BROKERS` (comma-separated), default 127.0.0.1:9092. */
 export const KAFKA_BROKERS = (
@@ -41,23 +42,25 @@ export interface KafkaClientChoice {
 export function kafkaClientChoice(): KafkaClientChoice {
   const client = process.env.EVENTO_BENCH_KAFKA_CLIENT ?? 'kafkajs';
   if (client !== 'kafkajs' && client !== 'confluent')
-    throw new Error(`EVENTO_BENCH_KAFKA_CLIENT is ${JSON.stringify(client)}; use kafkajs or confluent`);
+    throw new BenchUsageError(
+      `EVENTO_BENCH_KAFKA_CLIENT is ${JSON.stringify(client)}; use kafkajs or confluent`,
+    );
   const text = process.env.EVENTO_BENCH_CONFLUENT_SETTINGS;
-  if (text === undefined) return { client, settings: {} };
+  if (text === undefined || text.trim() === '') return { client, settings: {} };
   if (client === 'kafkajs')
-    throw new Error(
+    throw new BenchUsageError(
       'EVENTO_BENCH_CONFLUENT_SETTINGS are librdkafka settings: set EVENTO_BENCH_KAFKA_CLIENT=confluent too',
     );
   let settings: unknown;
   try {
     settings = JSON.parse(text);
   } catch (error) {
-    throw new Error(
+    throw new BenchUsageError(
       `EVENTO_BENCH_CONFLUENT_SETTINGS is not JSON (${String(error)}); give an object, e.g. '{"linger.ms":0}'`,
     );
   }
   if (typeof settings !== 'object' || settings === null || Array.isArray(settings) || 'kafkaJS' in settings)
-    throw new Error(
+    throw new BenchUsageError(
       'EVENTO_BENCH_CONFLUENT_SETTINGS must be a JSON object of librdkafka settings, e.g. \'{"linger.ms":0}\' ' +
         '(without kafkaJS: the benchmark sets the brokers and client id)',
     );
