@@ -29,14 +29,9 @@ export const CONFLUENT_PACKAGE = join(
   'kafka-javascript',
 );
 
-/** Whether the package is installed in {@link CONFLUENT_PACKAGE}. */
-export function confluentInstalled(): boolean {
-  return existsSync(join(CONFLUENT_PACKAGE, 'package.json'));
-}
-
 /** Why the package cannot be used, with the fix, or undefined when it is installed. */
 export function confluentMissing(): string | undefined {
-  return confluentInstalled()
+  return existsSync(join(CONFLUENT_PACKAGE, 'package.json'))
     ? undefined
     : `@confluentinc/kafka-javascript is not installed in ${CONFLUENT_PACKAGE}; install it with \`bash scripts/confluent-client.sh\`.`;
 }

@@ -19,3 +19,26 @@ export function promiseFrom(fn: () => unknown): Promise<unknown> {
     return rejection(error);
   }
 }
+
+/** How a promise settled: its value, its error, or undefined when it had not within the time. */
+export type Outcome<T> = { readonly value: T } | { readonly error: unknown } | undefined;
+
+/**
+ * How `promise` settled within `ms`: `{ value }`, `{ error }`, or undefined when it had not by
+ * then (it then goes on unobserved: its rejection is handled here).
+ */
+export async function outcomeWithin<T>(promise: Promise<T>, ms: number): Promise<Outcome<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = promise.then(
+    (value): Outcome<T> => ({ value }),
+    (error: unknown): Outcome<T> => ({ error }),
+  );
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([settled, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { BrokerUnavailableError } from '../errors';
+import { outcomeWithin } from '../internal/promises';
 import { delay } from './groupJoin';
 import { hasErrorType, mapKafkajsError } from './kafkajsErrors';
 
@@ -11,8 +12,6 @@ const NOT_YET_LED: ReadonlySet<string> = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 
 
 /** How often `untilLed` reads the metadata again. */
 const POLL_MS = 100;
-
-type Outcome<T> = { readonly value: T } | { readonly error: unknown } | undefined;
 
 /**
  * Resolves once every partition of `topics` has a leader in the broker's metadata, so that a
@@ -35,7 +34,7 @@ export async function untilLed(
   for (;;) {
     const left = deadline - Date.now();
     if (left <= 0) throw notLed(topics, withinMs, last);
-    const outcome = await within(admin.fetchTopicMetadata({ topics: [...topics] }), left);
+    const outcome = await outcomeWithin(admin.fetchTopicMetadata({ topics: [...topics] }), left);
     if (outcome !== undefined && 'value' in outcome) {
       const found = new Map(outcome.value.topics.map((t) => [t.name, t.partitions]));
       const led = topics.every((topic) => {
@@ -49,23 +48,6 @@ export async function untilLed(
       last = outcome.error;
     }
     await delay(Math.max(0, Math.min(POLL_MS, deadline - Date.now())));
-  }
-}
-
-/** `promise`'s outcome, or undefined when it has not settled within `ms`. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<Outcome<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const settled = promise.then(
-    (value): Outcome<T> => ({ value }),
-    (error: unknown): Outcome<T> => ({ error }),
-  );
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([settled, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
