@@ -12,6 +12,7 @@ import type {
   KafkaConsumer,
   KafkaConsumerOptions,
   KafkaProducer,
+  KafkaProducerOptions,
   OutgoingMessage,
   TopicSpec,
 } from './kafkaClient';
@@ -120,9 +121,15 @@ async function mapped<T>(operation: string, topics: readonly string[], call: () 
 export class ConfluentClient implements KafkaClient {
   constructor(private readonly kafka: ConfluentKafkaJS) {}
 
-  producer(): KafkaProducer {
+  producer(options: KafkaProducerOptions = {}): KafkaProducer {
     return new ConfluentProducerAdapter(
-      this.kafka.producer({ kafkaJS: { acks: -1, allowAutoTopicCreation: false } }),
+      this.kafka.producer({
+        kafkaJS: {
+          acks: -1,
+          allowAutoTopicCreation: false,
+          ...(options.idempotent === true ? { idempotent: true } : {}),
+        },
+      }),
     );
   }
 

@@ -9,6 +9,7 @@
 export type {
   KafkaClient,
   KafkaProducer,
+  KafkaProducerOptions,
   KafkaConsumer,
   KafkaAdmin,
   KafkaConsumerOptions,

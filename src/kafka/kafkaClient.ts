@@ -9,7 +9,7 @@
  */
 export interface KafkaClient {
   /** A producer; call `connect()` before `send`. */
-  producer(): KafkaProducer;
+  producer(options?: KafkaProducerOptions): KafkaProducer;
   /** A consumer in the group `options.groupId`; call `connect()`, `subscribe`, then `run`. */
   consumer(options: KafkaConsumerOptions): KafkaConsumer;
   /** An admin client for topics and groups; call `connect()` first. */
@@ -27,6 +27,24 @@ export interface OutgoingMessage {
   value: Buffer | string;
   /** String headers; binary values are not part of this interface. */
   headers?: Readonly<Record<string, string>>;
+}
+
+/** Settings of a producer; they cannot change once it is created. */
+export interface KafkaProducerOptions {
+  /**
+   * Idempotent writes (default false). The client retries a produce request that failed with a
+   * transient error (a partition without a leader for a moment, a closed connection); kafkajs
+   * sends the whole request again, so without idempotence the messages of the partitions that
+   * had already taken them are written twice. With it, the broker recognises the batches it
+   * already holds (by producer id and sequence number) and keeps one copy.
+   *
+   * Costs: one more request at `connect()`, and kafkajs sends one request at a time per broker.
+   * After a `send` fails, disconnect the producer and create another before sending other
+   * messages: the failed send's sequence numbers are reused by the next send, which the broker
+   * could take for the failed batch and drop. (kafkajs logs a warning that limited retries may
+   * invalidate exactly-once; replacing the producer after a failure is what keeps them valid.)
+   */
+  idempotent?: boolean;
 }
 
 /** Sends messages; `send` resolves once every in-sync replica has them (acks = all). */

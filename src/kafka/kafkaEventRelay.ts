@@ -52,8 +52,8 @@ export interface KafkaEventRelayOptions {
  * Publishes the event store, in order, to a Kafka topic, for services that are not evento bundles:
  * add it with `builder.addEventRelay(new KafkaEventRelay({ client, topic }))`. The bundle runs it
  * as a consumer (a lease, so one instance publishes at a time; its offset in the consumer state
- * store; `bundle.consumers()`, `untilIdle()`, metrics). Each fetched batch is one producer send
- * (acks = all), and the offset moves only once the broker acknowledged it.
+ * store; `bundle.consumers()`, `untilIdle()`, metrics). Each fetched batch is one send of an
+ * idempotent producer (acks = all), and the offset moves only once the broker acknowledged it.
  *
  * Messages: key = aggregate id (null for a service event), value = {@link RelayedEvent} as JSON,
  * headers = {@link RelayHeaders} plus the event's metadata.
@@ -77,6 +77,8 @@ export class KafkaEventRelay implements EventRelay {
     config: Readonly<Record<string, string>>;
   };
   private producer: Promise<KafkaProducer> | undefined;
+  /** Whether `ensureRelayTopic` passed since the last `close` (a failed send does not check it again). */
+  private topicChecked = false;
 
   /** Checks the options (a ConfigurationError or InvalidArgumentError says which is wrong). */
   constructor(options: KafkaEventRelayOptions) {
@@ -97,18 +99,29 @@ export class KafkaEventRelay implements EventRelay {
   /**
    * Sends `events` to the topic in one producer call, in order; resolves once every in-sync
    * replica has them. The first call (and the first after a failure to connect) makes sure the
-   * topic exists and connects the producer.
+   * topic exists and connects the producer. The producer is idempotent, so the client's own
+   * retries of a request write nothing twice; a send that fails anyway disconnects it, and the
+   * next call connects a new one.
    */
   async publish(events: readonly StoredEvent[]): Promise<void> {
     const messages = events.map(relayedMessage);
-    const producer = await this.connected();
-    await producer.send(this.topic, messages);
+    const opening = this.connected();
+    const producer = await opening;
+    try {
+      await producer.send(this.topic, messages);
+    } catch (error) {
+      // The failed batch's sequence numbers would be reused: the next publish gets a new producer.
+      if (this.producer === opening) this.producer = undefined;
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    }
   }
 
-  /** Disconnects the producer, if connected; a later `publish` connects again. */
+  /** Disconnects the producer, if connected; a later `publish` checks the topic and connects again. */
   async close(): Promise<void> {
     const opening = this.producer;
     this.producer = undefined;
+    this.topicChecked = false;
     const producer = await opening?.catch(() => undefined);
     await producer?.disconnect();
   }
@@ -125,8 +138,11 @@ export class KafkaEventRelay implements EventRelay {
   }
 
   private async open(): Promise<KafkaProducer> {
-    await ensureRelayTopic(this.client, this.topic, this.topicSpec);
-    const producer = this.client.producer();
+    if (!this.topicChecked) {
+      await ensureRelayTopic(this.client, this.topic, this.topicSpec);
+      this.topicChecked = true;
+    }
+    const producer = this.client.producer({ idempotent: true });
     try {
       await producer.connect();
     } catch (error) {

@@ -18,12 +18,16 @@ import type {
   KafkaConsumer,
   KafkaConsumerOptions,
   KafkaProducer,
+  KafkaProducerOptions,
   OutgoingMessage,
   TopicSpec,
 } from './kafkaClient';
 import { toIncoming } from './incoming';
 import { mapKafkajsError } from './kafkajsErrors';
 import { untilLed } from './topicLeaders';
+
+/** The retries of a kafkajs producer's send (kafkajs's own default for a producer that is not idempotent). */
+const PRODUCER_RETRIES = 5;
 
 /** Runs `call`, turning a kafkajs error into the framework's (see `mapKafkajsError`). */
 async function mapped<T>(operation: string, topics: readonly string[], call: () => Promise<T>): Promise<T> {
@@ -48,11 +52,14 @@ async function mapped<T>(operation: string, topics: readonly string[], call: () 
 export class KafkajsClient implements KafkaClient {
   constructor(private readonly kafka: Kafka) {}
 
-  producer(): KafkaProducer {
+  producer(options: KafkaProducerOptions = {}): KafkaProducer {
     return new KafkajsProducer(
       this.kafka.producer({
         createPartitioner: Partitioners.DefaultPartitioner,
         allowAutoTopicCreation: false,
+        // kafkajs retries an idempotent producer's sends without end unless told otherwise: keep
+        // the bound its other producers have, so a send to a broker that is gone fails.
+        ...(options.idempotent === true ? { idempotent: true, retry: { retries: PRODUCER_RETRIES } } : {}),
       }),
     );
   }

@@ -11,7 +11,8 @@ import type {
   KafkaConsumer,
   KafkaConsumerOptions,
 } from '../../src/kafka';
-import { clientsUnderTest, describeWithKafka, TestTopics, uniqueName } from '../support/kafka';
+import { Kafka, logLevel } from 'kafkajs';
+import { clientsUnderTest, describeWithKafka, KAFKA_BROKERS, TestTopics, uniqueName } from '../support/kafka';
 
 jest.setTimeout(60_000);
 
@@ -214,6 +215,34 @@ for (const implementation of clientsUnderTest()) {
       } finally {
         await admins[0]!.deleteTopics(created).catch(() => undefined);
         await Promise.all(admins.map((a) => a.disconnect()));
+      }
+    });
+
+    it('writes each message once from an idempotent producer, also when it sends the moment its topic is created', async () => {
+      // A partition of a topic created a moment ago can refuse a write ("not the leader") while the
+      // others take theirs; the client then sends the whole request again. Idempotence keeps one copy.
+      const offsets = new Kafka({ brokers: [...KAFKA_BROKERS], logLevel: logLevel.NOTHING }).admin();
+      await offsets.connect();
+      try {
+        for (let round = 0; round < 8; round++) {
+          const producer = client.producer({ idempotent: true });
+          await producer.connect();
+          let topic = '';
+          try {
+            topic = await topics.create('idempotent', 3);
+            await producer.send(
+              topic,
+              Array.from({ length: 12 }, (_, i) => ({ key: `key-${i}`, value: Buffer.from(`v${i}`) })),
+            );
+          } finally {
+            await producer.disconnect();
+          }
+          const written = (await offsets.fetchTopicOffsets(topic)).map((p) => Number(p.high));
+          expect(written.reduce((sum, n) => sum + n, 0)).toBe(12);
+          expect(written.filter((n) => n > 0).length).toBeGreaterThan(1); // the request spanned partitions
+        }
+      } finally {
+        await offsets.disconnect();
       }
     });
 

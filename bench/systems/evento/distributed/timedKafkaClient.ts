@@ -7,6 +7,7 @@ import type {
   KafkaConsumer,
   KafkaConsumerOptions,
   KafkaProducer,
+  KafkaProducerOptions,
   OutgoingMessage,
 } from '../../../../src/kafka';
 import { BusHeaders } from '../../../../src/kafka/busHeaders';
@@ -27,8 +28,8 @@ export class TimedKafkaClient implements KafkaClient {
     private readonly stamps: Stamps,
   ) {}
 
-  producer(): KafkaProducer {
-    const producer = this.inner.producer();
+  producer(options?: KafkaProducerOptions): KafkaProducer {
+    const producer = this.inner.producer(options);
     return {
       connect: () => producer.connect(),
       disconnect: () => producer.disconnect(),
