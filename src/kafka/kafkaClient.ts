@@ -181,7 +181,10 @@ export interface GroupListing {
 export interface KafkaAdmin {
   /** Connects to the cluster; call it before the other methods. */
   connect(): Promise<void>;
-  /** Creates the topics that do not exist yet (existing ones are left as they are) and waits for their leaders. */
+  /**
+   * Creates the topics that do not exist yet (existing ones are left as they are) and waits until
+   * every partition of every topic asked for has a leader that takes writes.
+   */
   createTopics(topics: readonly TopicSpec[]): Promise<void>;
   /** Deletes the topics (those that do not exist are ignored). */
   deleteTopics(topics: readonly string[]): Promise<void>;

@@ -4,28 +4,43 @@ import { outcomeWithin } from '../internal/promises';
 import { delay } from './groupJoin';
 import { hasErrorType, mapKafkajsError } from './kafkajsErrors';
 
-/** How long `untilLed` waits for every partition of the topics to have a leader. */
+/** How long `untilLed` waits for every partition of the topics to have a leader that takes writes. */
 export const TOPICS_LED_WITHIN_MS = 10_000;
 
-/** What the broker answers for a topic whose creation its metadata does not show yet. */
-const NOT_YET_LED: ReadonlySet<string> = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+/**
+ * What the broker answers for a topic whose creation it has not finished: its metadata does not
+ * show the topic or a leader yet, or the leader has not opened the partition yet.
+ */
+const NOT_YET_LED: ReadonlySet<string> = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_FOR_PARTITION',
+]);
 
-/** How often `untilLed` reads the metadata again. */
+/** How often `untilLed` asks again. */
 const POLL_MS = 100;
 
 /**
- * Resolves once every partition of `topics` has a leader in the broker's metadata, so that a
- * producer or consumer can use them at once. kafkajs's own wait (`createTopics` with
- * `waitForLeaders`) gives up at the first "unknown topic", which a broker busy with other
- * creations (instances of a bundle starting together) answers for a topic created a moment ago;
- * this waits on that answer and on "no leader", whether kafkajs gives it plain or after its own
- * retries, and fails at once on any other error (mapped as `mapKafkajsError` maps them).
+ * Resolves once every partition of `topics` has a leader that answers for it, so that a producer
+ * or consumer can use them at once. Two steps, asked again every 100 ms until both pass:
+ *
+ * - The broker's metadata shows every partition with a leader. kafkajs's own wait (`createTopics`
+ *   with `waitForLeaders`) gives up at the first "unknown topic", which a broker busy with other
+ *   creations (instances of a bundle starting together) answers for a topic created a moment ago.
+ * - Each topic's offsets can be read from its leaders. A leader named in the metadata may not have
+ *   opened its partition yet and refuse it ("not the leader"); a produce request refused so for one
+ *   partition is sent again whole by kafkajs, and a producer that is not idempotent then writes
+ *   the other partitions' messages twice.
+ *
+ * It waits on "unknown topic", "no leader" and "not the leader", whether kafkajs gives them plain
+ * or after its own retries, and fails at once on any other error (mapped as `mapKafkajsError` maps
+ * them).
  *
  * WARNING: after `withinMs` it rejects with a retriable BrokerUnavailableError naming the topics,
- * even while a metadata request kafkajs is still retrying is in flight (its outcome is ignored).
+ * even while a request kafkajs is still retrying is in flight (its outcome is ignored).
  */
 export async function untilLed(
-  admin: Pick<Admin, 'fetchTopicMetadata'>,
+  admin: Pick<Admin, 'fetchTopicMetadata' | 'fetchTopicOffsets'>,
   topics: readonly string[],
   withinMs = TOPICS_LED_WITHIN_MS,
 ): Promise<void> {
@@ -34,14 +49,9 @@ export async function untilLed(
   for (;;) {
     const left = deadline - Date.now();
     if (left <= 0) throw notLed(topics, withinMs, last);
-    const outcome = await outcomeWithin(admin.fetchTopicMetadata({ topics: [...topics] }), left);
+    const outcome = await outcomeWithin(led(admin, topics), left);
     if (outcome !== undefined && 'value' in outcome) {
-      const found = new Map(outcome.value.topics.map((t) => [t.name, t.partitions]));
-      const led = topics.every((topic) => {
-        const partitions = found.get(topic);
-        return partitions !== undefined && partitions.length > 0 && partitions.every((p) => p.leader >= 0);
-      });
-      if (led) return;
+      if (outcome.value) return;
     } else if (outcome !== undefined) {
       if (!hasErrorType(outcome.error, NOT_YET_LED))
         throw mapKafkajsError(outcome.error, 'createTopics', topics);
@@ -49,6 +59,22 @@ export async function untilLed(
     }
     await delay(Math.max(0, Math.min(POLL_MS, deadline - Date.now())));
   }
+}
+
+/** Whether every partition of `topics` has a leader in the metadata that answers for it. */
+async function led(
+  admin: Pick<Admin, 'fetchTopicMetadata' | 'fetchTopicOffsets'>,
+  topics: readonly string[],
+): Promise<boolean> {
+  const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
+  const found = new Map(metadata.topics.map((t) => [t.name, t.partitions]));
+  const named = topics.every((topic) => {
+    const partitions = found.get(topic);
+    return partitions !== undefined && partitions.length > 0 && partitions.every((p) => p.leader >= 0);
+  });
+  if (!named) return false;
+  await Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic)));
+  return true;
 }
 
 function notLed(topics: readonly string[], withinMs: number, cause: unknown): BrokerUnavailableError {

@@ -22,12 +22,19 @@ const noLeaderAfterRetries = () =>
     { retryCount: 5, retryTime: 4_800 },
   );
 
-/** A kafkajs admin whose metadata requests answer `answers` in turn, then the topics, led. */
+/**
+ * A kafkajs admin whose metadata requests answer `answers` in turn, then the topics, led; and
+ * whose offset requests answer `offsetAnswers` in turn, then the offsets.
+ */
 class StandInAdmin {
   readonly created: string[] = [];
   metadataRequests = 0;
+  offsetRequests = 0;
 
-  constructor(private readonly answers: readonly (() => Error | 'hang')[] = []) {}
+  constructor(
+    private readonly answers: readonly (() => Error | 'hang')[] = [],
+    private readonly offsetAnswers: readonly (() => Error)[] = [],
+  ) {}
 
   async connect(): Promise<void> {}
   async disconnect(): Promise<void> {}
@@ -46,6 +53,11 @@ class StandInAdmin {
       topics: options.topics.map((name) => ({ name, partitions: [{ partitionId: 0, leader: 1 }] })),
     });
   }
+  fetchTopicOffsets() {
+    const answer = this.offsetAnswers[this.offsetRequests++]?.();
+    if (answer !== undefined) return Promise.reject(answer);
+    return Promise.resolve([{ partition: 0, offset: '0', high: '0', low: '0' }]);
+  }
 }
 
 function adminOn(standIn: StandInAdmin) {
@@ -61,6 +73,19 @@ describe('KafkajsAdmin.createTopics', () => {
     ]);
     expect(standIn.created).toEqual(['new']);
     expect(standIn.metadataRequests).toBe(4);
+  });
+
+  it('waits while a leader named in the metadata does not answer for its partition yet', async () => {
+    // Its first produce request would be refused for that partition and sent again whole.
+    const notLeader = () =>
+      protocolError('NOT_LEADER_FOR_PARTITION', 6, 'This server is not the leader for that topic-partition');
+    const standIn = new StandInAdmin([], [notLeader, notLeader]);
+    await adminOn(standIn).createTopics([
+      { topic: 'new', partitions: 1 },
+      { topic: 'other', partitions: 1 },
+    ]);
+    expect(standIn.metadataRequests).toBe(2);
+    expect(standIn.offsetRequests).toBe(4); // two refused, then both topics again
   });
 
   it('waits for topics that existed too: another instance may have created them a moment ago', async () => {
