@@ -8,7 +8,10 @@
  * anything else is the client's own error, unchanged.
  */
 export interface KafkaClient {
-  /** A producer; call `connect()` before `send`. */
+  /**
+   * A producer; call `connect()` before `send`. An implementation (or a wrapper of another) must
+   * honour `options.idempotent`: the event relay relies on it to write nothing twice.
+   */
   producer(options?: KafkaProducerOptions): KafkaProducer;
   /** A consumer in the group `options.groupId`; call `connect()`, `subscribe`, then `run`. */
   consumer(options: KafkaConsumerOptions): KafkaConsumer;

@@ -77,8 +77,10 @@ export class KafkaEventRelay implements EventRelay {
     config: Readonly<Record<string, string>>;
   };
   private producer: Promise<KafkaProducer> | undefined;
-  /** Whether `ensureRelayTopic` passed since the last `close` (a failed send does not check it again). */
+  /** Whether a producer connected since the last `close`, after `ensureRelayTopic` passed. */
   private topicChecked = false;
+  /** How many times `close` ran: an `open` it overlapped does not set `topicChecked`. */
+  private closes = 0;
 
   /** Checks the options (a ConfigurationError or InvalidArgumentError says which is wrong). */
   constructor(options: KafkaEventRelayOptions) {
@@ -98,10 +100,10 @@ export class KafkaEventRelay implements EventRelay {
 
   /**
    * Sends `events` to the topic in one producer call, in order; resolves once every in-sync
-   * replica has them. The first call (and the first after a failure to connect) makes sure the
-   * topic exists and connects the producer. The producer is idempotent, so the client's own
-   * retries of a request write nothing twice; a send that fails anyway disconnects it, and the
-   * next call connects a new one.
+   * replica has them. The first call (and the first after a failure to connect, or after `close`)
+   * makes sure the topic exists and connects the producer. The producer is idempotent: the broker
+   * drops the copies that the client's own retries of a request carry. A send that fails
+   * disconnects it, and the next call connects a new one (without checking the topic again).
    */
   async publish(events: readonly StoredEvent[]): Promise<void> {
     const messages = events.map(relayedMessage);
@@ -122,6 +124,7 @@ export class KafkaEventRelay implements EventRelay {
     const opening = this.producer;
     this.producer = undefined;
     this.topicChecked = false;
+    this.closes++;
     const producer = await opening?.catch(() => undefined);
     await producer?.disconnect();
   }
@@ -138,10 +141,8 @@ export class KafkaEventRelay implements EventRelay {
   }
 
   private async open(): Promise<KafkaProducer> {
-    if (!this.topicChecked) {
-      await ensureRelayTopic(this.client, this.topic, this.topicSpec);
-      this.topicChecked = true;
-    }
+    const closes = this.closes;
+    if (!this.topicChecked) await ensureRelayTopic(this.client, this.topic, this.topicSpec);
     const producer = this.client.producer({ idempotent: true });
     try {
       await producer.connect();
@@ -149,6 +150,8 @@ export class KafkaEventRelay implements EventRelay {
       await producer.disconnect().catch(() => undefined);
       throw error;
     }
+    // A `close` while this connected asks for the topic to be checked again: leave it so.
+    if (closes === this.closes) this.topicChecked = true;
     return producer;
   }
 }

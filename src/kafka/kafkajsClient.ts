@@ -24,7 +24,7 @@ import type {
 } from './kafkaClient';
 import { toIncoming } from './incoming';
 import { mapKafkajsError } from './kafkajsErrors';
-import { untilLed } from './topicLeaders';
+import { untilLed, type ProbeAdmin } from './topicLeaders';
 
 /** The retries of a kafkajs producer's send (kafkajs's own default for a producer that is not idempotent). */
 const PRODUCER_RETRIES = 5;
@@ -79,7 +79,7 @@ export class KafkajsClient implements KafkaClient {
   }
 
   admin(): KafkaAdmin {
-    return new KafkajsAdmin(this.kafka.admin());
+    return new KafkajsAdmin(this.kafka.admin(), () => this.kafka.admin());
   }
 }
 
@@ -198,7 +198,11 @@ class KafkajsConsumer implements KafkaConsumer {
 }
 
 class KafkajsAdmin implements KafkaAdmin {
-  constructor(private readonly admin: Admin) {}
+  constructor(
+    private readonly admin: Admin,
+    /** Creates the short-lived admins `createTopics` reads offsets with (see `untilLed`). */
+    private readonly probe: () => ProbeAdmin,
+  ) {}
 
   connect(): Promise<void> {
     return mapped('admin connect', [], () => this.admin.connect());
@@ -221,7 +225,7 @@ class KafkajsAdmin implements KafkaAdmin {
       });
     });
     // Also the topics that existed: another instance may have created them a moment ago.
-    await untilLed(this.admin, names);
+    await untilLed(this.admin, names, this.probe);
   }
 
   async deleteTopics(topics: readonly string[]): Promise<void> {

@@ -27,10 +27,10 @@ const POLL_MS = 100;
  * - The broker's metadata shows every partition with a leader. kafkajs's own wait (`createTopics`
  *   with `waitForLeaders`) gives up at the first "unknown topic", which a broker busy with other
  *   creations (instances of a bundle starting together) answers for a topic created a moment ago.
- * - Each topic's offsets can be read from its leaders. A leader named in the metadata may not have
- *   opened its partition yet and refuse it ("not the leader"); a produce request refused so for one
- *   partition is sent again whole by kafkajs, and a producer that is not idempotent then writes
- *   the other partitions' messages twice.
+ * - Each topic's offsets can be read from its leaders, by an admin `probe()` creates for the read.
+ *   A leader named in the metadata may not have opened its partition yet and refuse it ("not the
+ *   leader"); a produce request refused so for one partition is sent again whole by kafkajs, and a
+ *   producer that is not idempotent then writes the other partitions' messages twice.
  *
  * It waits on "unknown topic", "no leader" and "not the leader", whether kafkajs gives them plain
  * or after its own retries, and fails at once on any other error (mapped as `mapKafkajsError` maps
@@ -40,8 +40,9 @@ const POLL_MS = 100;
  * even while a request kafkajs is still retrying is in flight (its outcome is ignored).
  */
 export async function untilLed(
-  admin: Pick<Admin, 'fetchTopicMetadata' | 'fetchTopicOffsets'>,
+  admin: Pick<Admin, 'fetchTopicMetadata'>,
   topics: readonly string[],
+  probe: () => ProbeAdmin,
   withinMs = TOPICS_LED_WITHIN_MS,
 ): Promise<void> {
   const deadline = Date.now() + withinMs;
@@ -49,7 +50,7 @@ export async function untilLed(
   for (;;) {
     const left = deadline - Date.now();
     if (left <= 0) throw notLed(topics, withinMs, last);
-    const outcome = await outcomeWithin(led(admin, topics), left);
+    const outcome = await outcomeWithin(led(admin, topics, probe), left);
     if (outcome !== undefined && 'value' in outcome) {
       if (outcome.value) return;
     } else if (outcome !== undefined) {
@@ -61,10 +62,14 @@ export async function untilLed(
   }
 }
 
+/** The calls `untilLed` makes on the admins it creates to read offsets. */
+export type ProbeAdmin = Pick<Admin, 'connect' | 'disconnect' | 'fetchTopicOffsets'>;
+
 /** Whether every partition of `topics` has a leader in the metadata that answers for it. */
 async function led(
-  admin: Pick<Admin, 'fetchTopicMetadata' | 'fetchTopicOffsets'>,
+  admin: Pick<Admin, 'fetchTopicMetadata'>,
   topics: readonly string[],
+  probe: () => ProbeAdmin,
 ): Promise<boolean> {
   const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
   const found = new Map(metadata.topics.map((t) => [t.name, t.partitions]));
@@ -73,7 +78,17 @@ async function led(
     return partitions !== undefined && partitions.length > 0 && partitions.every((p) => p.leader >= 0);
   });
   if (!named) return false;
-  await Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic)));
+  // An admin of its own for each read: kafkajs keeps the topics whose offsets an admin read and
+  // refreshes their metadata from then on, so a long-lived admin would fail every later call once
+  // one of them is deleted; and it reads the leaders afresh, where a kept one could ask a leader
+  // that has moved.
+  const reader = probe();
+  await reader.connect();
+  try {
+    await Promise.all(topics.map((topic) => reader.fetchTopicOffsets(topic)));
+  } finally {
+    await reader.disconnect().catch(() => undefined);
+  }
   return true;
 }
 

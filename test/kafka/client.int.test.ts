@@ -13,6 +13,7 @@ import type {
 } from '../../src/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import { clientsUnderTest, describeWithKafka, KAFKA_BROKERS, TestTopics, uniqueName } from '../support/kafka';
+import { eventually } from '../support/waiting';
 
 jest.setTimeout(60_000);
 
@@ -185,6 +186,23 @@ for (const implementation of clientsUnderTest()) {
       }
     });
 
+    it('keeps an admin working after a topic it created is deleted by another', async () => {
+      const [mine, other] = [client.admin(), client.admin()];
+      await Promise.all([mine.connect(), other.connect()]);
+      const [first, second] = [uniqueName('deleted-elsewhere'), uniqueName('after')];
+      try {
+        await mine.createTopics([{ topic: first, partitions: 2 }]);
+        await other.deleteTopics([first]);
+        await mine.createTopics([{ topic: second, partitions: 2 }]);
+        expect(await mine.listTopics()).toContain(second);
+        await mine.deleteTopics([second]);
+        expect(await mine.listTopics()).not.toContain(second);
+      } finally {
+        await other.deleteTopics([first, second]).catch(() => undefined);
+        await Promise.all([mine.disconnect(), other.disconnect()]);
+      }
+    });
+
     it('creates topics from several admins at once, a shared one among them, and each is usable when it resolves', async () => {
       // As instances of a bundle starting together do: each creates the shared topic and its own.
       const admins = [1, 2, 3, 4].map(() => client.admin());
@@ -259,7 +277,8 @@ for (const implementation of clientsUnderTest()) {
     });
 
     it('writes each message once from an idempotent producer, also to partitions that refuse writes for a moment', async () => {
-      // Created without any wait: the producer's send finds the partitions as they come up.
+      // Sent to once the metadata names the leaders, as kafkajs's own wait does, which is not
+      // yet when they take writes.
       const admin = new Kafka({ brokers: [...KAFKA_BROKERS], logLevel: logLevel.NOTHING }).admin();
       await admin.connect();
       const created: string[] = [];
@@ -269,6 +288,13 @@ for (const implementation of clientsUnderTest()) {
             const topic = uniqueName('idempotent');
             created.push(topic);
             await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: false });
+            await eventually(
+              async () => {
+                const metadata = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+                return metadata?.topics[0]?.partitions.every((p) => p.leader >= 0) ?? false;
+              },
+              { timeoutMs: 30_000, intervalMs: 20, what: `every partition of ${topic} has a leader` },
+            );
             return topic;
           }, true);
         }

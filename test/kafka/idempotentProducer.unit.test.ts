@@ -67,11 +67,15 @@ class RecordingClient implements KafkaClient {
   readonly producerOptions: (KafkaProducerOptions | undefined)[] = [];
   readonly sent: string[][] = [];
   failing = false;
+  connectFailing = false;
 
   producer(options?: KafkaProducerOptions): KafkaProducer {
     const id = this.producerOptions.push(options);
     return {
-      connect: async () => void this.calls.push(`connect ${id}`),
+      connect: async () => {
+        this.calls.push(`connect ${id}`);
+        if (this.connectFailing) throw new Error('the broker cannot be reached');
+      },
       disconnect: async () => void this.calls.push(`disconnect ${id}`),
       send: async (_topic: string, messages: readonly OutgoingMessage[]) => {
         this.calls.push(`send ${id}`);
@@ -154,5 +158,32 @@ describe('KafkaEventRelay and its producer', () => {
       'connect 2',
       'send 2',
     ]);
+  });
+
+  it('checks the topic again after a failed connect', async () => {
+    const client = new RecordingClient();
+    const relay = new KafkaEventRelay({ client, topic: 'orders' });
+    client.connectFailing = true;
+    await expect(relay.publish([event(1)])).rejects.toThrow('the broker cannot be reached');
+    client.connectFailing = false;
+    await relay.publish([event(1)]);
+    expect(client.calls).toEqual([
+      'createTopics',
+      'connect 1',
+      'disconnect 1',
+      'createTopics',
+      'connect 2',
+      'send 2',
+    ]);
+  });
+
+  it('checks the topic again when closed while it connects', async () => {
+    const client = new RecordingClient();
+    const relay = new KafkaEventRelay({ client, topic: 'orders' });
+    const first = relay.publish([event(1)]);
+    await relay.close();
+    await first.catch(() => undefined); // sent, or failed as its producer was closed: either is fine
+    await relay.publish([event(2)]);
+    expect(client.calls.filter((c) => c === 'createTopics')).toHaveLength(2);
   });
 });

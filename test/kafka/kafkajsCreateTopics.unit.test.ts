@@ -1,10 +1,17 @@
 /**
- * `KafkajsAdmin.createTopics` resolves once every topic asked for has leaders, also when the
- * broker first answers "unknown topic" or "no leader" for them (a broker busy with the creations
- * of instances starting together does), fails at once on what waiting cannot mend, and gives up
- * after 10 s with a typed error naming the topics. Against a stand-in for the kafkajs admin.
+ * `KafkajsAdmin.createTopics` resolves once every topic asked for has leaders that answer for
+ * their partitions, also when the broker first answers "unknown topic" or "no leader" for them (a
+ * broker busy with the creations of instances starting together does) or "not the leader" to an
+ * offsets read (a leader that has not opened the partition yet); it fails at once on what waiting
+ * cannot mend, and gives up after 10 s with a typed error naming the topics. Against a stand-in
+ * for the kafkajs admin, which also stands in for the short-lived admins that read the offsets.
  */
-import { KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, type Kafka } from 'kafkajs';
+import {
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+  type Kafka,
+} from 'kafkajs';
 import { BrokerUnavailableError } from '../../src';
 import { KafkajsClient } from '../../src/kafka';
 
@@ -36,8 +43,14 @@ class StandInAdmin {
     private readonly offsetAnswers: readonly (() => Error)[] = [],
   ) {}
 
-  async connect(): Promise<void> {}
-  async disconnect(): Promise<void> {}
+  readonly connections = { opened: 0, closed: 0 };
+
+  async connect(): Promise<void> {
+    this.connections.opened++;
+  }
+  async disconnect(): Promise<void> {
+    this.connections.closed++;
+  }
   async listTopics(): Promise<string[]> {
     return ['existing'];
   }
@@ -79,13 +92,27 @@ describe('KafkajsAdmin.createTopics', () => {
     // Its first produce request would be refused for that partition and sent again whole.
     const notLeader = () =>
       protocolError('NOT_LEADER_FOR_PARTITION', 6, 'This server is not the leader for that topic-partition');
-    const standIn = new StandInAdmin([], [notLeader, notLeader]);
-    await adminOn(standIn).createTopics([
-      { topic: 'new', partitions: 1 },
-      { topic: 'other', partitions: 1 },
-    ]);
-    expect(standIn.metadataRequests).toBe(2);
-    expect(standIn.offsetRequests).toBe(4); // two refused, then both topics again
+    const standIn = new StandInAdmin(
+      [],
+      // kafkajs gives it wrapped, the broker's answer as the cause (its types omit the second argument).
+      [() => Object.assign(new KafkaJSNonRetriableError(notLeader()), { cause: notLeader() }), notLeader],
+    );
+    await adminOn(standIn).createTopics([{ topic: 'new', partitions: 1 }]);
+    expect(standIn.metadataRequests).toBe(3);
+    expect(standIn.offsetRequests).toBe(3); // refused as kafkajs wraps it, then plain, then read
+    expect(standIn.connections).toEqual({ opened: 3, closed: 3 }); // a reading admin per round, closed
+  });
+
+  it('fails at once when reading the offsets fails with an error that waiting does not mend', async () => {
+    const standIn = new StandInAdmin(
+      [],
+      [() => protocolError('TOPIC_AUTHORIZATION_FAILED', 29, 'Not authorized to access topics')],
+    );
+    await expect(adminOn(standIn).createTopics([{ topic: 'new', partitions: 1 }])).rejects.toThrow(
+      'Not authorized to access topics',
+    );
+    expect(standIn.offsetRequests).toBe(1);
+    expect(standIn.connections).toEqual({ opened: 1, closed: 1 });
   });
 
   it('waits for topics that existed too: another instance may have created them a moment ago', async () => {
