@@ -39,7 +39,12 @@ for (const implementation of clientsUnderTest()) {
       handle: (message: IncomingMessage, consumer: KafkaConsumer) => Promise<void>,
       joins: GroupJoin[] = [],
     ): Promise<KafkaConsumer> {
-      const consumer = client.consumer({ sessionTimeoutMs: 6000, heartbeatIntervalMs: 500, ...options });
+      const consumer = client.consumer({
+        sessionTimeoutMs: 6000,
+        heartbeatIntervalMs: 500,
+        maxWaitTimeMs: 100, // a short long-poll: a kafkajs consumer waits for it to end when it disconnects
+        ...options,
+      });
       consumers.push(consumer);
       consumer.onGroupJoin((join) => joins.push(join));
       await consumer.connect();

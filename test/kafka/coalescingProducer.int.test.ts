@@ -46,7 +46,11 @@ describeWithKafka()('CoalescingProducer', () => {
     expect(requests).toBeLessThan(200);
 
     const received: IncomingMessage[] = [];
-    const consumer = client.consumer({ groupId: uniqueName('coalescing'), fromBeginning: true });
+    const consumer = client.consumer({
+      groupId: uniqueName('coalescing'),
+      fromBeginning: true,
+      maxWaitTimeMs: 100,
+    });
     await consumer.connect();
     await consumer.subscribe([topic]);
     await consumer.run(async (m) => {

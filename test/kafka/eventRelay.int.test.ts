@@ -165,6 +165,7 @@ async function readTopic(
     concurrentPartitions: partitions,
     sessionTimeoutMs: 6000,
     heartbeatIntervalMs: 500,
+    maxWaitTimeMs: 100,
   });
   await consumer.connect();
   try {
