@@ -10,7 +10,8 @@
 export interface KafkaClient {
   /**
    * A producer; call `connect()` before `send`. An implementation (or a wrapper of another) must
-   * honour `options.idempotent`: the event relay relies on it to write nothing twice.
+   * honour `options.idempotent`: the event relay relies on it so that the client's own retries
+   * write nothing twice.
    */
   producer(options?: KafkaProducerOptions): KafkaProducer;
   /** A consumer in the group `options.groupId`; call `connect()`, `subscribe`, then `run`. */
@@ -185,8 +186,10 @@ export interface KafkaAdmin {
   /** Connects to the cluster; call it before the other methods. */
   connect(): Promise<void>;
   /**
-   * Creates the topics that do not exist yet (existing ones are left as they are) and waits until
-   * every partition of every topic asked for has a leader that takes writes.
+   * Creates the topics that do not exist yet (existing ones are left as they are). `KafkajsClient`
+   * then waits until every partition of every topic asked for has a leader that takes writes;
+   * `ConfluentClient` resolves once the broker confirms the creation (librdkafka's producers and
+   * consumers wait for the leaders themselves).
    */
   createTopics(topics: readonly TopicSpec[]): Promise<void>;
   /** Deletes the topics (those that do not exist are ignored). */

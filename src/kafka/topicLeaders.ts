@@ -95,7 +95,7 @@ async function led(
 function notLed(topics: readonly string[], withinMs: number, cause: unknown): BrokerUnavailableError {
   const detail = cause instanceof Error ? ` (last answer: ${cause.message})` : '';
   return new BrokerUnavailableError(
-    `Kafka createTopics: topic ${topics.join(', ')} has no leader on the broker ${withinMs} ms after its creation${detail}; ` +
+    `Kafka createTopics: topic ${topics.join(', ')} has no leader that takes writes on the broker ${withinMs} ms after its creation${detail}; ` +
       "the broker may be overloaded or short of live replicas: call again, and check the broker's log.",
     { cause, context: { operation: 'createTopics', topics } },
   );

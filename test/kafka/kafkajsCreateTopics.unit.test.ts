@@ -155,7 +155,7 @@ describe('KafkajsAdmin.createTopics', () => {
       expect(error).toBeInstanceOf(BrokerUnavailableError);
       expect((error as BrokerUnavailableError).retriable).toBe(true);
       expect((error as Error).message).toContain(
-        'topic new has no leader on the broker 10000 ms after its creation',
+        'topic new has no leader that takes writes on the broker 10000 ms after its creation',
       );
       expect((error as Error).message).toContain('This server does not host this topic-partition');
       expect(standIn.metadataRequests).toBeGreaterThan(50);
