@@ -77,10 +77,13 @@ export class KafkaEventRelay implements EventRelay {
     config: Readonly<Record<string, string>>;
   };
   private producer: Promise<KafkaProducer> | undefined;
-  /** Whether a producer connected since the last `close`, after `ensureRelayTopic` passed. */
-  private topicChecked = false;
-  /** How many times `close` ran: an `open` it overlapped does not set `topicChecked`. */
+  /** How many times `close` ran. */
   private closes = 0;
+  /**
+   * `closes` when a producer last connected after `ensureRelayTopic` passed: the topic is checked
+   * again once a `close` ran since (also one that overlapped that connect).
+   */
+  private checkedAtClose: number | undefined;
 
   /** Checks the options (a ConfigurationError or InvalidArgumentError says which is wrong). */
   constructor(options: KafkaEventRelayOptions) {
@@ -123,7 +126,6 @@ export class KafkaEventRelay implements EventRelay {
   async close(): Promise<void> {
     const opening = this.producer;
     this.producer = undefined;
-    this.topicChecked = false;
     this.closes++;
     const producer = await opening?.catch(() => undefined);
     await producer?.disconnect();
@@ -142,7 +144,7 @@ export class KafkaEventRelay implements EventRelay {
 
   private async open(): Promise<KafkaProducer> {
     const closes = this.closes;
-    if (!this.topicChecked) await ensureRelayTopic(this.client, this.topic, this.topicSpec);
+    if (this.checkedAtClose !== closes) await ensureRelayTopic(this.client, this.topic, this.topicSpec);
     const producer = this.client.producer({ idempotent: true });
     try {
       await producer.connect();
@@ -150,8 +152,7 @@ export class KafkaEventRelay implements EventRelay {
       await producer.disconnect().catch(() => undefined);
       throw error;
     }
-    // A `close` while this connected asks for the topic to be checked again: leave it so.
-    if (closes === this.closes) this.topicChecked = true;
+    this.checkedAtClose = closes;
     return producer;
   }
 }
