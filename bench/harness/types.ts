@@ -10,6 +10,12 @@ export const KAFKA_SYSTEMS = [
   'evento-ts (kafka ×3)',
 ] as const;
 
+/**
+ * The same requests and database work as evento-ts over Kafka, written by hand with kafkajs and
+ * pg (one domain instance in a child process): what the broker and client cost on this machine.
+ */
+export const RAW_KAFKA_SYSTEM = 'raw (kafka ×1)' as const;
+
 /** evento-ts appending while a bundle's KafkaEventRelay publishes the store to a topic. */
 export const RELAY_SYSTEM = 'evento-ts (kafka relay)';
 
@@ -26,6 +32,7 @@ export type SystemName =
   | 'emmett'
   | TracedSystemName
   | (typeof KAFKA_SYSTEMS)[number]
+  | typeof RAW_KAFKA_SYSTEM
   | typeof RELAY_SYSTEM;
 
 /** evento-ts with a tracing agent (the tracing workload). */

@@ -15,10 +15,11 @@
 import { bySize, type BenchConfig } from '../harness/config';
 import { resetStore } from '../harness/databases';
 import { unpacedWriters } from '../harness/live';
-import { RELAY_SYSTEM, type BenchCase } from '../harness/types';
+import { RAW_KAFKA_SYSTEM, RELAY_SYSTEM, type BenchCase } from '../harness/types';
 import { loadConfluent } from '../harness/confluentPackage';
 import { kafkaClientChoice } from '../systems/evento/distributed/kafkaBus';
 import { relayDistributed } from '../systems/evento/distributed/relaySystem';
+import { rawKafkaDistributed } from '../systems/raw/kafka/rawDistributed';
 import {
   inProcessDistributed,
   kafkaDistributed,
@@ -58,6 +59,9 @@ export function distributedCases(config: BenchConfig): BenchCase[] {
       systems: [
         { system: 'evento-ts', create: () => inProcessDistributed(size) },
         ...instances.map((n) => ({ system: kafkaSystemName(n), create: () => kafkaDistributed(size, n) })),
+        ...(client.client === 'kafkajs'
+          ? [{ system: RAW_KAFKA_SYSTEM, create: () => rawKafkaDistributed(size) }]
+          : []),
       ],
     };
   });

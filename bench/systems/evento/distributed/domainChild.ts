@@ -1,5 +1,5 @@
 import { setNamespace } from '../../../harness/databases';
-import type { ChildSettings, FromChild, ToChild } from './childProtocol';
+import { serveParent, type ChildSettings } from './childProtocol';
 import { startDomain } from './domainSide';
 import { benchBus } from './kafkaBus';
 import { Stamps } from './stamps';
@@ -11,9 +11,6 @@ import { TimedBus } from './timedBus';
  * `stop` (then it exits).
  */
 export async function runDomainChild(settings: ChildSettings): Promise<void> {
-  const tell = (message: FromChild): void => {
-    process.send?.(message);
-  };
   setNamespace(settings.namespace);
   const stamps = new Stamps();
   const bus = benchBus(`evento-bench-domain-${settings.instance}`, settings.topicPrefix, stamps);
@@ -25,27 +22,8 @@ export async function runDomainChild(settings: ChildSettings): Promise<void> {
     throw error;
   }
   const running = domain;
-  let cpu = process.cpuUsage();
-  process.on('message', (message: ToChild) => {
-    if (message.kind === 'drain') {
-      const used = process.cpuUsage(cpu);
-      cpu = process.cpuUsage();
-      tell({
-        kind: 'stamps',
-        stamps: stamps.drain(),
-        cpuMs: (used.user + used.system) / 1000,
-        peakRssMb: process.resourceUsage().maxRSS / 1024,
-      });
-    } else {
-      void running
-        .close()
-        .then(() => bus.close())
-        .then(
-          () => tell({ kind: 'stopped' }),
-          (error: unknown) => tell({ kind: 'failed', error: String(error) }),
-        )
-        .finally(() => process.disconnect());
-    }
-  });
-  tell({ kind: 'ready' });
+  serveParent(
+    () => stamps.drain(),
+    () => running.close().then(() => bus.close()),
+  );
 }

@@ -5,7 +5,7 @@
  */
 import type { Consumer, IHeaders } from 'kafkajs';
 import { RelayHeaders } from '../../../../src/kafka';
-import { kafka } from './kafkaBus';
+import { kafka } from '../../../harness/kafka';
 
 /** One message read from the topic. */
 interface ReadMessage {

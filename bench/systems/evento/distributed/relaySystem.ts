@@ -15,7 +15,8 @@ import { depositWriter } from '../depositWriter';
 import { Account } from '../domain';
 import { openStores, startBundle, type EventoStores } from '../stores';
 import { EventCounter } from './eventCount';
-import { benchClient, deleteKafkaPrefix, newTopicPrefix } from './kafkaBus';
+import { deleteKafkaPrefix, newTopicPrefix } from '../../../harness/kafka';
+import { benchClient } from './kafkaBus';
 import { RelayReader } from './relayReader';
 
 /** Tables of this system. */

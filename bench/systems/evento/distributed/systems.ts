@@ -5,35 +5,27 @@
  * all on PostgreSQL. Each system has tables and Kafka topics of its own.
  */
 import { InProcessMessageBus, type EventoBundle, type MessageBus } from '../../../../src';
-import { epochNow } from '../../../harness/clock';
-import { runConcurrently } from '../../../harness/concurrency';
 import { benchNamespace, POOL_SIZE } from '../../../harness/databases';
-import { runPaced } from '../../../harness/paced';
-import { KAFKA_SYSTEMS, type RunOutput, type SystemName, type SystemRun } from '../../../harness/types';
+import { deleteKafkaPrefix, newTopicPrefix } from '../../../harness/kafka';
+import { KAFKA_SYSTEMS, type SystemName, type SystemRun } from '../../../harness/types';
 import { Deposit } from '../domain';
 import { openStores, preload } from '../stores';
 import { startApi } from './apiSide';
 import { BalanceTable, GetBalance } from './balances';
-import { breakdown } from './breakdown';
-import { DomainChildren, type ChildrenReport } from './domainChildren';
+import {
+  distributedSystem,
+  ID_PREFIX,
+  type DistributedLoad,
+  type DistributedSize,
+  type Requests,
+} from './distributedRun';
+import { DomainChildren } from './domainChildren';
 import { startDomain } from './domainSide';
-import { EventCounter } from './eventCount';
-import { benchBus, deleteKafkaPrefix, newTopicPrefix } from './kafkaBus';
+import { benchBus } from './kafkaBus';
 import { Stamps } from './stamps';
 import { TimedBus } from './timedBus';
 
-/** What a run sends: a number of requests at a concurrency, or commands at a steady rate. */
-export type DistributedLoad =
-  | { readonly kind: 'commands' | 'queries'; readonly count: number; readonly concurrency: number }
-  | { readonly kind: 'commands'; readonly rate: number; readonly seconds: number };
-
-export interface DistributedSize {
-  /** Accounts opened before the runs; request k goes to account k mod accounts. */
-  readonly accounts: number;
-  readonly load: DistributedLoad;
-}
-
-const ID_PREFIX = 'acc-';
+export type { DistributedLoad, DistributedSize };
 
 /** The API bundle and the domain bundle in this process, on one InProcessMessageBus. */
 export async function inProcessDistributed(size: DistributedSize): Promise<SystemRun> {
@@ -49,7 +41,7 @@ export async function inProcessDistributed(size: DistributedSize): Promise<Syste
     await domain.close();
     throw error;
   }
-  return distributedSystem('evento-ts', size, prefix, api, stamps, undefined, async () => {
+  return distributedSystem('evento-ts', size, prefix, gatewaysOf(api), stamps, undefined, async () => {
     await api.stop();
     await domain.close();
   });
@@ -81,6 +73,7 @@ export async function kafkaDistributed(size: DistributedSize, instances: number)
   try {
     children = await DomainChildren.start(
       Array.from({ length: instances }, (_, instance) => ({
+        side: 'evento',
         namespace: benchNamespace(),
         tablePrefix: prefix,
         topicPrefix,
@@ -96,7 +89,7 @@ export async function kafkaDistributed(size: DistributedSize, instances: number)
     throw error;
   }
   const remote = children;
-  return distributedSystem(kafkaSystemName(instances), size, prefix, api, stamps, remote, close);
+  return distributedSystem(kafkaSystemName(instances), size, prefix, gatewaysOf(api), stamps, remote, close);
 }
 
 /** Creates the system's tables: `accounts` opened accounts and their balances. */
@@ -118,64 +111,10 @@ async function prepareTables(prefix: string, accounts: number): Promise<void> {
   }
 }
 
-function distributedSystem(
-  system: SystemName,
-  size: DistributedSize,
-  prefix: string,
-  api: EventoBundle,
-  stamps: Stamps,
-  remote: DomainChildren | undefined,
-  close: () => Promise<void>,
-): SystemRun {
-  const { load, accounts } = size;
-  const events = new EventCounter(prefix);
-  const countEvents = (): Promise<number> => events.count();
-  const send = (k: number): Promise<unknown> => {
-    const id = `${ID_PREFIX}${k % accounts}`;
-    return load.kind === 'commands'
-      ? api.commandGateway.send(new Deposit(id, 1, epochNow()))
-      : api.queryGateway.query(new GetBalance(id, epochNow()));
-  };
+/** Deposit commands and GetBalance queries through the API bundle's gateways. */
+function gatewaysOf(api: EventoBundle): Requests {
   return {
-    system,
-    async run({ warmup }): Promise<RunOutput> {
-      // The stamps of earlier runs (and the warm-up) are dropped.
-      await remote?.drain();
-      stamps.drain();
-      const before = load.kind === 'commands' ? await countEvents() : 0;
-      const started = performance.now();
-      let ops: number;
-      let durationMs: number;
-      let latenciesMs: number[];
-      let failed = 0;
-      if ('rate' in load) {
-        const paced = await runPaced(load.rate, warmup ? Math.max(1, load.seconds / 5) : load.seconds, send);
-        ({ latenciesMs, durationMs, failed } = paced);
-        ops = latenciesMs.length;
-      } else {
-        const count = warmup ? Math.ceil(load.count / 5) : load.count;
-        latenciesMs = await runConcurrently(count, load.concurrency, send);
-        durationMs = performance.now() - started;
-        ops = count;
-      }
-      const wallMs = performance.now() - started;
-      const report: ChildrenReport | undefined = await remote?.drain();
-      const appended = load.kind === 'commands' ? (await countEvents()) - before : undefined;
-      return {
-        ops,
-        durationMs,
-        latenciesMs,
-        extra: {
-          ...breakdown(stamps.drain(), report?.stamps ?? {}),
-          ...(report === undefined ? {} : { domainCpuPct: (100 * report.cpuMs) / wallMs }),
-          ...(appended === undefined ? {} : { acknowledged: ops, appended, appendedRatio: appended / ops }),
-          ...(failed > 0 ? { failed } : {}),
-        },
-      };
-    },
-    async close() {
-      await events.close();
-      await close();
-    },
+    command: (id, sentAt) => api.commandGateway.send(new Deposit(id, 1, sentAt)),
+    query: (id, sentAt) => api.queryGateway.query(new GetBalance(id, sentAt)),
   };
 }
