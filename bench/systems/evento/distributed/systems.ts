@@ -41,7 +41,8 @@ export async function inProcessDistributed(size: DistributedSize): Promise<Syste
     await domain.close();
     throw error;
   }
-  return distributedSystem('evento-ts', size, prefix, gatewaysOf(api), stamps, undefined, async () => {
+  const rest = (): Promise<void> => domain.rest();
+  return distributedSystem('evento-ts', size, prefix, gatewaysOf(api), stamps, undefined, rest, async () => {
     await api.stop();
     await domain.close();
   });
@@ -89,7 +90,16 @@ export async function kafkaDistributed(size: DistributedSize, instances: number)
     throw error;
   }
   const remote = children;
-  return distributedSystem(kafkaSystemName(instances), size, prefix, gatewaysOf(api), stamps, remote, close);
+  return distributedSystem(
+    kafkaSystemName(instances),
+    size,
+    prefix,
+    gatewaysOf(api),
+    stamps,
+    remote,
+    () => remote.rest(),
+    close,
+  );
 }
 
 /** Creates the system's tables: `accounts` opened accounts and their balances. */

@@ -46,6 +46,7 @@ export async function rawKafkaDistributed(size: DistributedSize): Promise<System
     throw error;
   }
   const sender = api;
+  const domain = children;
   return distributedSystem(
     RAW_KAFKA_SYSTEM,
     size,
@@ -56,6 +57,7 @@ export async function rawKafkaDistributed(size: DistributedSize): Promise<System
     },
     new Stamps(),
     children,
+    () => domain.rest(),
     close,
   );
 }

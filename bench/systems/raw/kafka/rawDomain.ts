@@ -8,7 +8,7 @@
  */
 import type { Batch, KafkaMessage } from 'kafkajs';
 import { kafka } from '../../../harness/kafka';
-import { PG_SCHEMA, pgPool, setNamespace } from '../../../harness/databases';
+import { closeIdle, PG_SCHEMA, runPool, setNamespace } from '../../../harness/databases';
 import { serveParent, type ChildSettings } from '../../evento/distributed/childProtocol';
 import { postgresCommand } from '../commands';
 import { rawTables } from '../schema';
@@ -22,11 +22,7 @@ export async function runRawDomainChild(settings: ChildSettings): Promise<void> 
   const topics = rawTopics(settings.topicPrefix);
   const tables = rawTables('postgres', settings.tablePrefix);
   const balances = `"${PG_SCHEMA}"."${settings.tablePrefix}balances"`;
-  const pool = pgPool({
-    max: settings.poolSize,
-    idleTimeoutMillis: 1000,
-    application_name: 'evento-bench-raw',
-  });
+  const pool = runPool({ max: settings.poolSize, application_name: 'evento-bench-raw' });
   const client = kafka(`evento-bench-raw-domain-${settings.instance}`);
   const producer = client.producer();
   const consumer = client.consumer({
@@ -101,12 +97,13 @@ export async function runRawDomainChild(settings: ChildSettings): Promise<void> 
     120_000,
   );
 
-  serveParent(
-    () => ({}),
-    async () => {
+  serveParent({
+    stamps: () => ({}),
+    rest: () => closeIdle(pool),
+    stop: async () => {
       await consumer.disconnect();
       await producer.disconnect();
       await pool.end();
     },
-  );
+  });
 }
