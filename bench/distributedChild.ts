@@ -4,13 +4,20 @@
  * `distributedChild.ts <settings as JSON>` (see systems/evento/distributed/childProtocol.ts). The
  * parent starts it with `fork` and talks to it over the IPC channel.
  */
-import 'reflect-metadata';
 import type { ChildSettings } from './systems/evento/distributed/childProtocol';
-import { runDomainChild } from './systems/evento/distributed/domainChild';
-import { runRawDomainChild } from './systems/raw/kafka/rawDomain';
 
-const settings = JSON.parse(process.argv[2] ?? '{}') as ChildSettings;
-(settings.side === 'raw' ? runRawDomainChild : runDomainChild)(settings).catch((error: unknown) => {
+/** Loads only the side it runs: the raw domain without the framework, the bundle without raw code. */
+async function run(settings: ChildSettings): Promise<void> {
+  if (settings.side === 'raw') {
+    const { runRawDomainChild } = await import('./systems/raw/kafka/rawDomain');
+    return runRawDomainChild(settings);
+  }
+  await import('reflect-metadata');
+  const { runDomainChild } = await import('./systems/evento/distributed/domainChild');
+  return runDomainChild(settings);
+}
+
+run(JSON.parse(process.argv[2] ?? '{}') as ChildSettings).catch((error: unknown) => {
   process.send?.({
     kind: 'failed',
     error: error instanceof Error ? (error.stack ?? error.message) : String(error),

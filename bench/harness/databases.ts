@@ -16,22 +16,6 @@ export const EMMETT_SCHEMA = 'evento_bench_emmett';
 /** Connections each system gets (the largest concurrency is 16). */
 export const POOL_SIZE = 20;
 
-/**
- * A pool for a system that takes turns with others: it never closes a connection for being idle,
- * so that a run never waits for new connections (each a new server process) after a pause, and
- * {@link closeIdle} empties it after each run, so that the systems not running hold none and a
- * case's systems together stay under PostgreSQL's `max_connections`.
- */
-export function runPool(config: Omit<PoolConfig, 'connectionString' | 'idleTimeoutMillis'> = {}): Pool {
-  return pgPool({ ...config, idleTimeoutMillis: 0 });
-}
-
-/** Closes the connections `pool` holds idle now (those in use stay). */
-export async function closeIdle(pool: Pool): Promise<void> {
-  const idle = await Promise.all(Array.from({ length: pool.idleCount }, () => pool.connect()));
-  for (const client of idle) client.release(true);
-}
-
 let namespace = 'evento_bench';
 
 /** Names the databases of this run (the CI test uses its own, so it never meets a bench run). */

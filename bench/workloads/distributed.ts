@@ -6,7 +6,8 @@
  * concurrency 16 and 64 (5,000 requests), and the latency of commands sent at a steady 200 and
  * 500 per second. Each run reports where a request's time went (mean, and p99 of the main parts,
  * from timestamps taken in every process) and, for commands, events appended / commands
- * acknowledged. The relay case: 4 writers send Deposit commands (500 each) while another bundle's
+ * acknowledged. Beside them, `raw (kafka ×1)` sends the same requests written by hand with kafkajs
+ * and pg to one domain process (bench/systems/raw/kafka). The relay case: 4 writers send Deposit commands (500 each) while another bundle's
  * KafkaEventRelay publishes the store to a topic (3 partitions) that a kafkajs consumer reads
  * back: events relayed per second, the relay's lag at the end, and delivered (distinct event ids
  * on the topic) / appended, duplicates and events out of order per aggregate. Needs a Kafka
@@ -20,12 +21,11 @@ import { loadConfluent } from '../harness/confluentPackage';
 import { kafkaClientChoice } from '../systems/evento/distributed/kafkaBus';
 import { relayDistributed } from '../systems/evento/distributed/relaySystem';
 import { rawKafkaDistributed } from '../systems/raw/kafka/rawDistributed';
+import type { DistributedLoad, DistributedSize } from '../systems/evento/distributed/distributedRun';
 import {
   inProcessDistributed,
   kafkaDistributed,
   kafkaSystemName,
-  type DistributedLoad,
-  type DistributedSize,
 } from '../systems/evento/distributed/systems';
 
 export function distributedCases(config: BenchConfig): BenchCase[] {

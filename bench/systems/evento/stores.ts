@@ -1,5 +1,5 @@
 import { createPool } from 'mysql2/promise';
-import type { Pool, PoolConfig } from 'pg';
+import type { PoolConfig } from 'pg';
 import { container, type InjectionToken } from 'tsyringe';
 import {
   EventoBundle,
@@ -30,14 +30,13 @@ export interface EventoStores {
 }
 
 /**
- * Opens (and migrates) evento-ts's stores for `kind`, tables prefixed `prefix`; on PostgreSQL,
- * `connection` amends the settings of the pools the stores create, or is a pool of the caller's
- * that both stores use (and never end).
+ * Opens (and migrates) evento-ts's stores for `kind`, tables prefixed `prefix`; `poolConfig`
+ * amends the PostgreSQL pools' settings.
  */
 export async function openStores(
   kind: StoreKind,
   prefix: string,
-  connection: Omit<PoolConfig, 'connectionString'> | { readonly pool: Pool } = {},
+  poolConfig: Omit<PoolConfig, 'connectionString'> = {},
 ): Promise<EventoStores> {
   if (kind === 'memory') {
     const eventStore = new InMemoryEventStore();
@@ -46,14 +45,10 @@ export async function openStores(
   }
   if (kind === 'postgres') {
     const options = {
+      connectionString: pgUrl(),
       schema: PG_SCHEMA,
       tablePrefix: prefix,
-      ...('pool' in connection
-        ? { pool: connection.pool }
-        : {
-            connectionString: pgUrl(),
-            poolConfig: { max: POOL_SIZE, application_name: 'evento-bench', ...connection },
-          }),
+      poolConfig: { max: POOL_SIZE, application_name: 'evento-bench', ...poolConfig },
     };
     const eventStore = await PostgresEventStore.create(options);
     const stateStore = await PostgresConsumerStateStore.create(options);

@@ -13,8 +13,8 @@ export interface ChildSettings {
   readonly poolSize: number;
 }
 
-/** Messages from the parent: send the stamps since the last drain; close idle connections; stop. */
-export type ToChild = { readonly kind: 'drain' } | { readonly kind: 'rest' } | { readonly kind: 'stop' };
+/** Messages from the parent: send the stamps collected since the last drain; stop. */
+export type ToChild = { readonly kind: 'drain' } | { readonly kind: 'stop' };
 
 /** Messages from the child. */
 export type FromChild =
@@ -26,30 +26,21 @@ export type FromChild =
       readonly cpuMs: number;
       readonly peakRssMb: number;
     }
-  | { readonly kind: 'rested' }
   | { readonly kind: 'stopped' }
   | { readonly kind: 'failed'; readonly error: string };
 
-/** What a child does when its parent asks. */
-export interface ChildSide {
-  /** The stamps collected since the last call. */
-  stamps(): Readonly<Record<string, StampRecord>>;
-  /** Closes its pools' idle connections (after each run). */
-  rest(): Promise<void>;
-  stop(): Promise<void>;
-}
-
 /**
- * The child's side of the protocol: answers `drain` with the side's stamps and the CPU time and
- * peak RSS since the last drain, `rest` once the side rested, and `stop` by stopping the side and
- * then leaving the IPC channel (the child then exits). Sends `ready` at once: call it once the
- * child serves requests.
+ * The child's side of the protocol: answers `drain` with `stamps()` and the CPU time and peak RSS
+ * since the last drain, and `stop` by running `stop` and then leaving the IPC channel (the child
+ * then exits). Sends `ready` at once: call it once the child serves requests.
  */
-export function serveParent(side: ChildSide): void {
+export function serveParent(
+  stamps: () => Readonly<Record<string, StampRecord>>,
+  stop: () => Promise<void>,
+): void {
   const tell = (message: FromChild): void => {
     process.send?.(message);
   };
-  const failed = (error: unknown): void => tell({ kind: 'failed', error: String(error) });
   let cpu = process.cpuUsage();
   process.on('message', (message: ToChild) => {
     if (message.kind === 'drain') {
@@ -57,18 +48,18 @@ export function serveParent(side: ChildSide): void {
       cpu = process.cpuUsage();
       tell({
         kind: 'stamps',
-        stamps: side.stamps(),
+        stamps: stamps(),
         cpuMs: (used.user + used.system) / 1000,
         peakRssMb: process.resourceUsage().maxRSS / 1024,
       });
-    } else if (message.kind === 'rest') {
-      side.rest().then(() => tell({ kind: 'rested' }), failed);
-    } else {
-      void side
-        .stop()
-        .then(() => tell({ kind: 'stopped' }), failed)
-        .finally(() => process.disconnect());
+      return;
     }
+    void stop()
+      .then(
+        () => tell({ kind: 'stopped' }),
+        (error: unknown) => tell({ kind: 'failed', error: String(error) }),
+      )
+      .finally(() => process.disconnect());
   });
   tell({ kind: 'ready' });
 }

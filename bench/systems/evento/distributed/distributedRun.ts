@@ -34,8 +34,7 @@ export interface Requests {
 
 /**
  * The runs of a system whose tables are prefixed `prefix`, sending through `requests`, with
- * `remote` domain children (none in process); `rest` closes the domain's idle connections after
- * each run; `close` stops what the system started.
+ * `remote` domain children (none in process); `close` stops what the system started.
  */
 export function distributedSystem(
   system: SystemName,
@@ -44,7 +43,6 @@ export function distributedSystem(
   requests: Requests,
   stamps: Stamps,
   remote: DomainChildren | undefined,
-  rest: () => Promise<void>,
   close: () => Promise<void>,
 ): SystemRun {
   const { load, accounts } = size;
@@ -79,8 +77,6 @@ export function distributedSystem(
       const wallMs = performance.now() - started;
       const report: ChildrenReport | undefined = await remote?.drain();
       const appended = load.kind === 'commands' ? (await countEvents()) - before : undefined;
-      // The domain's connections are kept through a run and closed after it (see runPool).
-      await rest();
       return {
         ops,
         durationMs,

@@ -7,8 +7,8 @@ import { TimedBus } from './timedBus';
 
 /**
  * Runs one instance of the domain bundle on a KafkaMessageBus in this (child) process, and answers
- * the parent over the IPC channel: `ready` once bound, its stamps on `drain`, `rested` once its
- * idle connections are closed after `rest`, `stopped` after `stop` (then it exits).
+ * the parent over the IPC channel: `ready` once bound, its stamps on `drain`, `stopped` after
+ * `stop` (then it exits).
  */
 export async function runDomainChild(settings: ChildSettings): Promise<void> {
   setNamespace(settings.namespace);
@@ -22,9 +22,8 @@ export async function runDomainChild(settings: ChildSettings): Promise<void> {
     throw error;
   }
   const running = domain;
-  serveParent({
-    stamps: () => stamps.drain(),
-    rest: () => running.rest(),
-    stop: () => running.close().then(() => bus.close()),
-  });
+  serveParent(
+    () => stamps.drain(),
+    () => running.close().then(() => bus.close()),
+  );
 }

@@ -47,7 +47,13 @@ export class DomainChildren {
 
   /** Collects every child's stamps since the last drain. */
   async drain(): Promise<ChildrenReport> {
-    const reports = await this.ask({ kind: 'drain' }, 'stamps');
+    const reports = await Promise.all(
+      this.children.map((child) => {
+        const reply = next(child, 'stamps', 30_000);
+        child.send({ kind: 'drain' } satisfies ToChild);
+        return reply;
+      }),
+    );
     const stamps: Record<string, StampRecord> = {};
     let cpuMs = 0;
     let peakRssMb = 0;
@@ -58,22 +64,6 @@ export class DomainChildren {
       peakRssMb = Math.max(peakRssMb, report.peakRssMb);
     }
     return { stamps, cpuMs, peakRssMb };
-  }
-
-  /** Has every child close its pools' idle connections (after a run). */
-  async rest(): Promise<void> {
-    await this.ask({ kind: 'rest' }, 'rested');
-  }
-
-  /** Sends `message` to every child; resolves to each one's `reply`. */
-  private ask(message: ToChild, reply: FromChild['kind']): Promise<FromChild[]> {
-    return Promise.all(
-      this.children.map((child) => {
-        const answer = next(child, reply, 30_000);
-        child.send(message);
-        return answer;
-      }),
-    );
   }
 
   /** Stops every child's bundle and bus, and waits for the processes to exit. */

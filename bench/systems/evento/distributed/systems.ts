@@ -9,23 +9,15 @@ import { benchNamespace, POOL_SIZE } from '../../../harness/databases';
 import { deleteKafkaPrefix, newTopicPrefix } from '../../../harness/kafka';
 import { KAFKA_SYSTEMS, type SystemName, type SystemRun } from '../../../harness/types';
 import { Deposit } from '../domain';
-import { openStores, preload } from '../stores';
 import { startApi } from './apiSide';
-import { BalanceTable, GetBalance } from './balances';
-import {
-  distributedSystem,
-  ID_PREFIX,
-  type DistributedLoad,
-  type DistributedSize,
-  type Requests,
-} from './distributedRun';
+import { GetBalance } from './balances';
+import { distributedSystem, type DistributedSize, type Requests } from './distributedRun';
 import { DomainChildren } from './domainChildren';
 import { startDomain } from './domainSide';
 import { benchBus } from './kafkaBus';
 import { Stamps } from './stamps';
+import { prepareTables } from './tables';
 import { TimedBus } from './timedBus';
-
-export type { DistributedLoad, DistributedSize };
 
 /** The API bundle and the domain bundle in this process, on one InProcessMessageBus. */
 export async function inProcessDistributed(size: DistributedSize): Promise<SystemRun> {
@@ -41,8 +33,7 @@ export async function inProcessDistributed(size: DistributedSize): Promise<Syste
     await domain.close();
     throw error;
   }
-  const rest = (): Promise<void> => domain.rest();
-  return distributedSystem('evento-ts', size, prefix, gatewaysOf(api), stamps, undefined, rest, async () => {
+  return distributedSystem('evento-ts', size, prefix, gatewaysOf(api), stamps, undefined, async () => {
     await api.stop();
     await domain.close();
   });
@@ -90,35 +81,7 @@ export async function kafkaDistributed(size: DistributedSize, instances: number)
     throw error;
   }
   const remote = children;
-  return distributedSystem(
-    kafkaSystemName(instances),
-    size,
-    prefix,
-    gatewaysOf(api),
-    stamps,
-    remote,
-    () => remote.rest(),
-    close,
-  );
-}
-
-/** Creates the system's tables: `accounts` opened accounts and their balances. */
-async function prepareTables(prefix: string, accounts: number): Promise<void> {
-  const stores = await openStores('postgres', prefix);
-  const balances = new BalanceTable(prefix);
-  try {
-    await preload(stores, {
-      aggregates: accounts,
-      perAggregate: 1,
-      opened: true,
-      order: 'grouped',
-      idPrefix: ID_PREFIX,
-    });
-    await balances.fill(accounts, ID_PREFIX);
-  } finally {
-    await balances.close();
-    await stores.close();
-  }
+  return distributedSystem(kafkaSystemName(instances), size, prefix, gatewaysOf(api), stamps, remote, close);
 }
 
 /** Deposit commands and GetBalance queries through the API bundle's gateways. */

@@ -1,8 +1,9 @@
 import type { Consumer, ConsumerRunConfig } from 'kafkajs';
 
 /**
- * Runs `consumer` and resolves once it has joined its group (kafkajs's `run` resolves before):
- * only then does it read what is sent. Rejects after `timeoutMs`.
+ * Runs `consumer` and resolves once it has joined its group, so that it reads what is sent from
+ * then on (kafkajs's `run` waits for the first join, but not for a join retried after a crash of
+ * the first). Rejects after `timeoutMs`.
  */
 export async function runJoined(
   consumer: Consumer,

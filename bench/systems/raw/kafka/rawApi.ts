@@ -38,7 +38,8 @@ export class RawKafkaApi {
       await producer.connect();
       await consumer.connect();
       await consumer.subscribe({ topics: [topics.replies], fromBeginning: true });
-      await runJoined(consumer, { eachBatch: ({ batch }) => api.answered(batch) }, 60_000);
+      // A reply topic of its own, read from where it joined: nothing to commit, as evento-ts's bus.
+      await runJoined(consumer, { autoCommit: false, eachBatch: ({ batch }) => api.answered(batch) }, 60_000);
     } catch (error) {
       await api.close().catch(() => undefined);
       throw error;
@@ -81,9 +82,15 @@ export class RawKafkaApi {
     });
   }
 
+  /** Fails the requests still waiting, and disconnects. */
   async close(): Promise<void> {
-    await this.consumer.disconnect();
-    await this.producer.disconnect();
+    for (const waiting of this.pending.values()) waiting.reject(new Error('the raw API closed'));
+    this.pending.clear();
+    try {
+      await this.consumer.disconnect();
+    } finally {
+      await this.producer.disconnect();
+    }
   }
 
   private async answered(batch: Batch): Promise<void> {

@@ -1,17 +1,16 @@
 /**
  * The distributed workload's raw system: the API side in this process and one domain instance in
  * a child process (rawDomain.ts), over Kafka with kafkajs and nothing of evento-ts, doing
- * evento-ts's statements by hand on tables of its own (the raw layout, the same balances table).
+ * evento-ts's statements by hand on tables of its own (made by evento-ts's migrations, as the
+ * other systems' are).
  */
-import { bulkLoadPostgres } from '../../../harness/bulk';
 import { benchNamespace, POOL_SIZE } from '../../../harness/databases';
 import { deleteKafkaPrefix, kafka, newTopicPrefix, PARTITIONS } from '../../../harness/kafka';
 import { RAW_KAFKA_SYSTEM, type SystemRun } from '../../../harness/types';
-import { BalanceTable } from '../../evento/distributed/balances';
-import { distributedSystem, ID_PREFIX, type DistributedSize } from '../../evento/distributed/distributedRun';
+import { distributedSystem, type DistributedSize } from '../../evento/distributed/distributedRun';
 import { DomainChildren } from '../../evento/distributed/domainChildren';
 import { Stamps } from '../../evento/distributed/stamps';
-import { rawPostgres, rawTables } from '../schema';
+import { prepareTables } from '../../evento/distributed/tables';
 import { rawTopics } from './protocol';
 import { RawKafkaApi } from './rawApi';
 
@@ -19,14 +18,20 @@ const TOPIC_READY_MS = 10_000;
 
 export async function rawKafkaDistributed(size: DistributedSize): Promise<SystemRun> {
   const prefix = 'rk_';
-  await prepareRawTables(prefix, size.accounts);
+  await prepareTables(prefix, size.accounts);
   const topicPrefix = newTopicPrefix();
   let children: DomainChildren | undefined;
   let api: RawKafkaApi | undefined;
   const close = async (): Promise<void> => {
-    await api?.close();
-    await children?.stop();
-    await deleteKafkaPrefix(topicPrefix);
+    try {
+      await api?.close();
+    } finally {
+      try {
+        await children?.stop();
+      } finally {
+        await deleteKafkaPrefix(topicPrefix);
+      }
+    }
   };
   try {
     await createTopics(topicPrefix);
@@ -46,7 +51,6 @@ export async function rawKafkaDistributed(size: DistributedSize): Promise<System
     throw error;
   }
   const sender = api;
-  const domain = children;
   return distributedSystem(
     RAW_KAFKA_SYSTEM,
     size,
@@ -57,28 +61,8 @@ export async function rawKafkaDistributed(size: DistributedSize): Promise<System
     },
     new Stamps(),
     children,
-    () => domain.rest(),
     close,
   );
-}
-
-/** The raw tables with `accounts` opened accounts, and their balances. */
-async function prepareRawTables(prefix: string, accounts: number): Promise<void> {
-  const pool = await rawPostgres(rawTables('postgres', prefix));
-  const balances = new BalanceTable(prefix);
-  try {
-    await bulkLoadPostgres(pool, rawTables('postgres', prefix).events, {
-      aggregates: accounts,
-      perAggregate: 1,
-      opened: true,
-      order: 'grouped',
-      idPrefix: ID_PREFIX,
-    });
-    await balances.fill(accounts, ID_PREFIX);
-  } finally {
-    await balances.close();
-    await pool.end();
-  }
 }
 
 /**
