@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Batch, Consumer, Producer } from 'kafkajs';
 import { kafka } from '../../../harness/kafka';
 import { runJoined } from './joined';
@@ -14,6 +15,8 @@ const ANSWER_TIMEOUT_MS = 30_000;
  */
 export class RawKafkaApi {
   private readonly pending = new Map<string, { resolve: (v: number) => void; reject: (e: Error) => void }>();
+  /** Correlation ids (also the commands' idempotency keys) are `<this API's id>-<n>`. */
+  private readonly id = randomUUID();
   private next = 0;
 
   private constructor(
@@ -49,7 +52,7 @@ export class RawKafkaApi {
 
   /** Sends a request for account `id`; resolves to the answer's result, rejects on its error. */
   request(kind: RawKind, id: string, sentAt: number): Promise<number> {
-    const correlation = String(this.next++);
+    const correlation = `${this.id}-${this.next++}`;
     return new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(correlation);

@@ -2,8 +2,8 @@
  * One instance of the raw Kafka system's domain, in a child process: a kafkajs consumer in the
  * domain group reads the request topic; each fetched batch runs the requests of one account one
  * after another and the accounts side by side (all partitions at once), answers each on its reply
- * topic, and kafkajs commits the group's offsets every 100 ms, as evento-ts's request consumer
- * does. A command is rawAppend.ts's; a query is the same primary-key lookup as the evento-ts
+ * topic, and kafkajs commits the batch's offsets once it is handled (kafkajs's automatic commit;
+ * evento-ts's request consumer commits at most every 100 ms instead). A command is rawAppend.ts's; a query is the same primary-key lookup as the evento-ts
  * projection's.
  */
 import type { Batch, KafkaMessage } from 'kafkajs';
@@ -76,7 +76,9 @@ export async function runRawDomainChild(settings: ChildSettings): Promise<void> 
       if (list === undefined) byAccount.set(key, [message]);
       else list.push(message);
     }
-    await Promise.all(
+    // Settled, not all: a failed heartbeat must not let the batch be read again while other
+    // accounts' requests still run (two commands of one account would then overlap).
+    const results = await Promise.allSettled(
       [...byAccount.values()].map(async (messages) => {
         for (const message of messages) {
           await handle(message);
@@ -84,6 +86,7 @@ export async function runRawDomainChild(settings: ChildSettings): Promise<void> 
         }
       }),
     );
+    for (const result of results) if (result.status === 'rejected') throw result.reason;
   };
 
   const stop = async (): Promise<void> => {
@@ -99,7 +102,6 @@ export async function runRawDomainChild(settings: ChildSettings): Promise<void> 
       consumer,
       {
         partitionsConsumedConcurrently: PARTITIONS,
-        autoCommitInterval: 100,
         eachBatch: ({ batch, heartbeat }) => handleBatch(batch, heartbeat),
       },
       120_000,
