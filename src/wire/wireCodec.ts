@@ -5,13 +5,12 @@ import {
   SerializationError,
 } from '../errors';
 import { EventoError } from '../errors/eventoError';
-import type { Class } from '../internal/types';
 import { encode } from '../messages/json';
 import { CommandMessage, QueryMessage } from '../messages/messages';
 import { Metadata, MetadataKeys, newMessageId } from '../messages/metadata';
 import type { PayloadRegistry } from '../messages/payloadRegistry';
 import { Command, Query } from '../messages/payloads';
-import { reviveJson, type ClassNames } from '../messages/safeRevive';
+import { parseUntagged, reviveJson } from '../messages/safeRevive';
 import {
   checkEnvelope,
   DEFAULT_MAX_MESSAGE_BYTES,
@@ -90,17 +89,6 @@ export interface DecodedError {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** The envelope never holds a tag; a `$type` in it is refused instead of looked up. */
-const NO_CLASSES: ClassNames = {
-  nameOf: () => undefined,
-  classOf(name: string): Class {
-    throw new MalformedMessageError(
-      `The envelope holds a $type tag ('${name.slice(0, 60)}') outside a payload; the message was damaged, or not written by evento-ts.`,
-      { context: { field: '$type' } },
-    );
-  },
-};
 
 /**
  * Encodes commands, queries and their answers to bytes (UTF-8 JSON, see docs/messages.md) and
@@ -205,7 +193,10 @@ export class WireCodec {
       payload = this.encodeValue(result === undefined ? [] : [result], 'the result');
       const ctor = (result as object | null | undefined)?.constructor;
       const envelope: ResponseEnvelope = {
-        ...this.replyBase(),
+        evento: WIRE_FORMAT_VERSION,
+        messageId: newMessageId(),
+        timestamp: Date.now(),
+        metadata: [],
         kind: 'response',
         inReplyTo,
         payloadName:
@@ -222,7 +213,15 @@ export class WireCodec {
   /** The handler's error as bytes; its details and stack are left out when they would pass the size limit. */
   encodeError(inReplyTo: string, error: unknown): Uint8Array {
     const data = errorToWire(error, this.sending, this.shareErrorStacks);
-    const envelope: ErrorEnvelope = { ...this.replyBase(), kind: 'error', inReplyTo, error: data };
+    const envelope: ErrorEnvelope = {
+      evento: WIRE_FORMAT_VERSION,
+      messageId: newMessageId(),
+      timestamp: Date.now(),
+      metadata: [],
+      kind: 'error',
+      inReplyTo,
+      error: data,
+    };
     try {
       return this.bytes(envelope, 'The error');
     } catch {
@@ -258,10 +257,6 @@ export class WireCodec {
     );
   }
 
-  private replyBase(): { evento: number; messageId: string; timestamp: number; metadata: [] } {
-    return { evento: WIRE_FORMAT_VERSION, messageId: newMessageId(), timestamp: Date.now(), metadata: [] };
-  }
-
   private encodeValue(value: unknown, what: string): string {
     try {
       return encode(value, this.sending);
@@ -275,8 +270,8 @@ export class WireCodec {
   }
 
   private bytes(envelope: Envelope, what: string): Uint8Array {
-    const text = JSON.stringify(envelope);
-    const size = Buffer.byteLength(text, 'utf8');
+    const bytes = Buffer.from(JSON.stringify(envelope), 'utf8');
+    const size = bytes.length;
     if (size > this.maxMessageBytes) {
       throw new MessageTooLargeError(
         `${what} takes ${size} bytes on the wire, more than the limit of ${this.maxMessageBytes}; ` +
@@ -284,7 +279,7 @@ export class WireCodec {
         { context: { size, limit: this.maxMessageBytes } },
       );
     }
-    return Buffer.from(text, 'utf8');
+    return bytes;
   }
 
   private envelope(bytes: Uint8Array): Envelope {
@@ -314,7 +309,7 @@ export class WireCodec {
     }
     let parsed: unknown;
     try {
-      parsed = reviveJson(text, NO_CLASSES);
+      parsed = parseUntagged(text);
     } catch (error) {
       if (error instanceof SerializationError) {
         throw new MalformedMessageError(`The message is not a well-formed envelope: ${error.message}`, {

@@ -100,6 +100,29 @@ describe('WireCodec', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('refuses a forbidden envelope key spelt with \\u escapes, at any depth', () => {
+    const env = envelope();
+    const hostile = [
+      JSON.stringify(env).replace('"evento":1', '"\\u005f_proto__":{"polluted":true},"evento":1'),
+      JSON.stringify(env).replace('"evento":1', '"x":[{"a":{"constructo\\u0072":1}}],"evento":1'),
+      JSON.stringify({ ...env, metadata: [['prototyp\u0065', 'x']] }),
+    ];
+    for (const text of hostile) expect(() => receiver.decodeRequest(bytes(text))).toThrow(UnsafePayloadError);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('takes forbidden words and tag-like objects as plain data where they are not keys of a payload', () => {
+    const decoded = receiver.decodeRequest(
+      request(new PlaceOrder('__proto__', new Address('constructor'), new Date(5))),
+    );
+    expect(decoded.message.payload).toEqual(
+      new PlaceOrder('__proto__', new Address('constructor'), new Date(5)),
+    );
+    // An unknown envelope field is ignored, even one shaped like a tag: the envelope holds none.
+    const env = JSON.stringify(envelope()).replace('"evento":1', '"extra":{"$type":"Nope"},"evento":1');
+    expect(receiver.decodeRequest(bytes(env)).message.payload).toBeInstanceOf(PlaceOrder);
+  });
+
   it('refuses malformed bytes, wrong field types and oversized messages with typed errors', () => {
     expect(() => receiver.decodeRequest(Uint8Array.from([0xff, 0xfe]))).toThrow(MalformedMessageError);
     expect(() => receiver.decodeRequest(bytes('{"evento":1,'))).toThrow(MalformedMessageError);
