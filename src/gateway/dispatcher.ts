@@ -137,5 +137,5 @@ function withMetadata(dispatch: Dispatch, added: Metadata | Readonly<Record<stri
     dispatch.kind === 'command'
       ? new CommandMessage(payload, payloadName, metadata, timestamp)
       : new QueryMessage(payload, payloadName, metadata, timestamp);
-  return { ...dispatch, message, metadata };
+  return Object.assign({}, dispatch, { message, metadata });
 }

@@ -238,7 +238,7 @@ function toLink(interceptor: RegisteredHandlerInterceptor): ChainLink<HandlerCal
 
 function withAddedMetadata(call: HandlerCall, added: Readonly<Record<string, string>>): HandlerCall {
   const message = withAdded(call.message, added);
-  return { ...call, message, metadata: message.metadata };
+  return Object.assign({}, call, { message, metadata: message.metadata });
 }
 
 /** A copy of `message` carrying `added` over its metadata. */

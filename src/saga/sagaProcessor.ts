@@ -46,7 +46,12 @@ export class SagaProcessor extends HandlerProcessor {
       this.instance,
       handler,
       message.payload,
-      { ...this.deps.gateways, message, state },
+      {
+        commandGateway: this.deps.gateways.commandGateway,
+        queryGateway: this.deps.gateways.queryGateway,
+        message,
+        state,
+      },
       step,
     );
     const next = result === undefined || result === null ? state : result;

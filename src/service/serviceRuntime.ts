@@ -44,7 +44,8 @@ export class ServiceRuntime {
   private async run(message: CommandMessage, handler: HandlerDescriptor): Promise<unknown> {
     const first = await recordedResultOf(message, this.deps);
     if (first !== undefined) return first.result;
-    const context = { ...this.deps.gateways, message: message as Message };
+    const { commandGateway, queryGateway } = this.deps.gateways;
+    const context = { commandGateway, queryGateway, message: message as Message };
     const result = await this.deps.pipeline.call(this.instance, handler, message.payload, context);
     if (result === undefined || result === null) return undefined;
     const events = Array.isArray(result) ? (result as unknown[]) : [result];
