@@ -20,11 +20,21 @@ export const STAMPS = [
 export type StampName = (typeof STAMPS)[number];
 export type StampRecord = Partial<Record<StampName, number>>;
 
-/** Stamps of one process, collected until drained. */
+/**
+ * Whether the request `messageId` is stamped: one in eight, chosen alike in every process from the
+ * id's last character (a random hexadecimal digit of a UUID: 0 or 8), so that stamping costs the
+ * measured system little and every process stamps the same requests.
+ */
+export function sampled(messageId: string): boolean {
+  return (messageId.charCodeAt(messageId.length - 1) & 7) === 0;
+}
+
+/** Stamps of one process for the {@link sampled} requests, collected until drained. */
 export class Stamps {
   private records = new Map<string, StampRecord>();
 
   stamp(messageId: string, name: StampName, at = epochNow()): void {
+    if (!sampled(messageId)) return;
     let record = this.records.get(messageId);
     if (record === undefined) {
       record = {};

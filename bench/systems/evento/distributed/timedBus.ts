@@ -7,11 +7,12 @@ import type {
   QueryMessage,
   QueryResponse,
 } from '../../../../src';
-import type { Stamps } from './stamps';
+import { sampled, type Stamps } from './stamps';
 
 /**
- * A MessageBus that passes everything to `inner`, stamping each request when it is sent (`start`)
- * and answered (`done`), and each delivery around the endpoint's handling (`handling`, `handled`).
+ * A MessageBus that passes everything to `inner`, stamping each sampled request (see `sampled`) when
+ * it is sent (`start`) and answered (`done`), and its delivery around the endpoint's handling
+ * (`handling`, `handled`).
  */
 export class TimedBus implements MessageBus {
   private readonly wrapped = new Map<BusEndpoint, BusEndpoint>();
@@ -60,7 +61,17 @@ export class TimedBus implements MessageBus {
     return this.inner.cluster?.() ?? [];
   }
 
-  private async timed<T>(
+  private timed<T>(
+    messageId: string,
+    before: 'start' | 'handling',
+    after: 'done' | 'handled',
+    call: () => Promise<T>,
+  ): Promise<T> {
+    if (!sampled(messageId)) return call();
+    return this.stamped(messageId, before, after, call);
+  }
+
+  private async stamped<T>(
     messageId: string,
     before: 'start' | 'handling',
     after: 'done' | 'handled',

@@ -11,7 +11,7 @@ import type {
   OutgoingMessage,
 } from '../../../../src/kafka';
 import { BusHeaders } from '../../../../src/kafka/busHeaders';
-import type { Stamps } from './stamps';
+import { sampled, type Stamps } from './stamps';
 
 /**
  * A KafkaClient that passes everything to `inner` and stamps the bus's requests and answers as
@@ -65,7 +65,7 @@ export class TimedKafkaClient implements KafkaClient {
   private learn(headers: Readonly<Record<string, string>> | undefined): void {
     const address = headers?.[BusHeaders.replyTo];
     const id = headers?.[BusHeaders.messageId];
-    if (address !== undefined && id !== undefined) this.addresses.set(address, id);
+    if (address !== undefined && id !== undefined && sampled(id)) this.addresses.set(address, id);
   }
 
   /** Stamps a request as `request`, an answer as `answer` (and forgets its address once read). */
