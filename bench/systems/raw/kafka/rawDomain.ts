@@ -2,9 +2,9 @@
  * One instance of the raw Kafka system's domain, in a child process: a kafkajs consumer in the
  * domain group reads the request topic; each fetched batch runs the requests of one account one
  * after another and the accounts side by side (all partitions at once), answers each on its reply
- * topic, and kafkajs commits the batch's offsets once it is handled (kafkajs's automatic commit;
- * evento-ts's request consumer commits at most every 100 ms instead). A command is rawAppend.ts's; a query is the same primary-key lookup as the evento-ts
- * projection's.
+ * topic, and the handled offsets are committed by hand at most every 100 ms (PeriodicCommit), as
+ * evento-ts's request consumer commits. A command is rawAppend.ts's; a query is the same
+ * primary-key lookup as the evento-ts projection's.
  */
 import type { Batch, KafkaMessage } from 'kafkajs';
 import { PG_SCHEMA, pgPool, setNamespace } from '../../../harness/databases';
@@ -12,6 +12,7 @@ import { kafka, PARTITIONS } from '../../../harness/kafka';
 import { serveParent, type ChildSettings } from '../../evento/distributed/childProtocol';
 import { runJoined } from './joined';
 import { OneInFlight } from './oneInFlight';
+import { PeriodicCommit } from './periodicCommit';
 import { RawDeposits } from './rawAppend';
 import { headerText, RAW_HEADERS, rawTopics, type RawAnswer, type RawRequest } from './protocol';
 
@@ -35,6 +36,7 @@ export async function runRawDomainChild(settings: ChildSettings): Promise<void> 
     heartbeatInterval: 1_200,
   });
   const replies = new Map<string, OneInFlight>();
+  const commits = new PeriodicCommit(consumer);
 
   const execute = async (kind: string | undefined, request: RawRequest, key: string): Promise<number> => {
     if (kind === 'command') return deposits.deposit(request.id, request.sentAt, key);
@@ -87,9 +89,11 @@ export async function runRawDomainChild(settings: ChildSettings): Promise<void> 
       }),
     );
     for (const result of results) if (result.status === 'rejected') throw result.reason;
+    if (batch.messages.length > 0) commits.handled(batch.topic, batch.partition, batch.lastOffset());
   };
 
   const stop = async (): Promise<void> => {
+    await commits.commit().catch(() => undefined);
     await consumer.disconnect().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
     await pool.end();
@@ -101,6 +105,7 @@ export async function runRawDomainChild(settings: ChildSettings): Promise<void> 
     await runJoined(
       consumer,
       {
+        autoCommit: false,
         partitionsConsumedConcurrently: PARTITIONS,
         eachBatch: ({ batch, heartbeat }) => handleBatch(batch, heartbeat),
       },
