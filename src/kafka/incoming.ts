@@ -20,10 +20,16 @@ export function toIncoming(topic: string, partition: number, message: ClientMess
     topic,
     partition,
     offset: message.offset,
-    nextOffset: (BigInt(message.offset) + 1n).toString(),
+    nextOffset: nextOffset(message.offset),
     key: message.key === null ? null : message.key.toString('utf8'),
     value: message.value,
     headers,
     timestamp: message.timestamp,
   };
+}
+
+/** The offset after `offset` (a decimal string): in Number arithmetic while it is exact, else BigInt. */
+function nextOffset(offset: string): string {
+  const n = Number(offset);
+  return Number.isSafeInteger(n + 1) ? String(n + 1) : (BigInt(offset) + 1n).toString();
 }

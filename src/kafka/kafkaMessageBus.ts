@@ -403,7 +403,7 @@ export class KafkaMessageBus implements MessageBus {
     if (deadline !== undefined) headers[BusHeaders.deadline] = String(deadline);
     try {
       await this.producerOrThrow().send(this.topics.requests(bundleId), [
-        { key, value: Buffer.from(bytes), headers },
+        { key, value: asBuffer(bytes), headers },
       ]);
     } catch (error) {
       throw notSent(what, error);
@@ -427,7 +427,7 @@ export class KafkaMessageBus implements MessageBus {
     if (topic === undefined)
       throw new DeliveryError(`The reply address ${JSON.stringify(address)} names no topic.`);
     await this.producerOrThrow().send(topic, [
-      { key: null, value: Buffer.from(bytes), headers: { [BusHeaders.replyTo]: address } },
+      { key: null, value: asBuffer(bytes), headers: { [BusHeaders.replyTo]: address } },
     ]);
   }
 
@@ -486,4 +486,9 @@ function notSent(what: string, error: unknown): DeliveryError | HandlerLostError
       'Retry only what is safe to repeat (a command with the same idempotency key is executed once).',
     { cause: error },
   );
+}
+
+/** `bytes` as a Buffer over the same memory (the codec's bytes are one already): no copy. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
