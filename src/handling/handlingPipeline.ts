@@ -111,12 +111,12 @@ export class HandlingPipeline {
     if (!appendChannel.hasSubscribers) return store.append(request);
     return traced(
       EventoChannels.append,
-      () => ({
-        ...this.owner,
-        aggregateId: request.aggregateId,
-        expectedVersion: request.expectedVersion,
-        eventNames: request.events.map((e) => e.eventName),
-      }),
+      () =>
+        Object.assign({}, this.owner, {
+          aggregateId: request.aggregateId,
+          expectedVersion: request.expectedVersion,
+          eventNames: request.events.map((e) => e.eventName),
+        }),
       () => store.append(request),
     );
   }

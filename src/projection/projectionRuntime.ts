@@ -15,8 +15,10 @@ export class ProjectionRuntime {
   ) {}
 
   async handle(message: QueryMessage, handler: HandlerDescriptor): Promise<QueryResponse<unknown>> {
+    const { commandGateway, queryGateway } = this.gateways;
     const result = await this.pipeline.call(this.instance, handler, message.payload, {
-      ...this.gateways,
+      commandGateway,
+      queryGateway,
       message,
     });
     if (!(result instanceof Single) && !(result instanceof Multiple)) {
