@@ -137,5 +137,6 @@ function withMetadata(dispatch: Dispatch, added: Metadata | Readonly<Record<stri
     dispatch.kind === 'command'
       ? new CommandMessage(payload, payloadName, metadata, timestamp)
       : new QueryMessage(payload, payloadName, metadata, timestamp);
-  return Object.assign({}, dispatch, { message, metadata });
+  const copy: Dispatch = Object.assign({}, dispatch, { message, metadata });
+  return copy;
 }

@@ -238,7 +238,8 @@ function toLink(interceptor: RegisteredHandlerInterceptor): ChainLink<HandlerCal
 
 function withAddedMetadata(call: HandlerCall, added: Readonly<Record<string, string>>): HandlerCall {
   const message = withAdded(call.message, added);
-  return Object.assign({}, call, { message, metadata: message.metadata });
+  const copy: HandlerCall = Object.assign({}, call, { message, metadata: message.metadata });
+  return copy;
 }
 
 /** A copy of `message` carrying `added` over its metadata. */

@@ -119,7 +119,12 @@ const HEARTBEAT_CHECK_MS = 100;
  * per message: each handled message's offset is resolved, a heartbeat is offered every
  * {@link HEARTBEAT_CHECK_MS} (kafkajs sends it when its interval is due, and offers one itself
  * after each batch), and the batch stops at once when the consumer stops or the partition is
- * sought elsewhere, leaving the rest unresolved.
+ * sought elsewhere, leaving the rest unresolved; a handler's error fails the batch with its
+ * message unresolved. Unlike `eachMessage` it does not look for a paused partition (KafkaConsumer
+ * cannot pause one), and a rebalance, which the heartbeat reports, is noticed up to
+ * HEARTBEAT_CHECK_MS later: a partition being taken away may hand over a few more messages that
+ * its next owner runs again (the bus's idempotency keys make a command's second run return the
+ * first one's result).
  */
 async function eachBatch(
   { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload,

@@ -38,16 +38,23 @@ interface Fake {
   readonly resolved: string[];
   heartbeats: number;
   running: boolean;
+  stale: boolean;
 }
 
 function fakeBatch(offsets: number[]): Fake {
-  const fake: Fake = { resolved: [], heartbeats: 0, running: true, payload: undefined as never };
+  const fake: Fake = {
+    resolved: [],
+    heartbeats: 0,
+    running: true,
+    stale: false,
+    payload: undefined as never,
+  };
   const payload = {
     batch: { topic: 't', partition: 3, messages: offsets.map(message) },
     resolveOffset: (offset: string) => void fake.resolved.push(offset),
     heartbeat: async () => void fake.heartbeats++,
     isRunning: () => fake.running,
-    isStale: () => false,
+    isStale: () => fake.stale,
   } as unknown as EachBatchPayload;
   return Object.assign(fake, { payload });
 }
@@ -105,6 +112,30 @@ describe('KafkajsClient consumer batches', () => {
     });
     await config.eachBatch?.(fake.payload);
     expect(fake.resolved).toEqual(['1', '2']);
+  });
+
+  it('stops where the partition was sought elsewhere, leaving the rest unresolved', async () => {
+    const fake = fakeBatch([1, 2, 3]);
+    const handed: string[] = [];
+    const config = await captured(async (m) => {
+      handed.push(m.offset);
+      if (m.offset === '1') fake.stale = true;
+    });
+    await config.eachBatch?.(fake.payload);
+    expect(handed).toEqual(['1']);
+    expect(fake.resolved).toEqual(['1']);
+  });
+
+  it('fails the batch on a handler error, leaving that message and the rest unresolved', async () => {
+    const fake = fakeBatch([1, 2, 3]);
+    const handed: string[] = [];
+    const config = await captured(async (m) => {
+      handed.push(m.offset);
+      if (m.offset === '2') throw new Error('handler failed');
+    });
+    await expect(config.eachBatch?.(fake.payload)).rejects.toThrow('handler failed');
+    expect(handed).toEqual(['1', '2']);
+    expect(fake.resolved).toEqual(['1']);
   });
 
   it('offers heartbeats while a long batch is handled', async () => {

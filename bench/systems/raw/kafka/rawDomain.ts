@@ -93,7 +93,7 @@ export async function runRawDomainChild(settings: ChildSettings): Promise<void> 
   };
 
   const stop = async (): Promise<void> => {
-    await commits.commit().catch(() => undefined);
+    await commits.stop().catch(() => undefined);
     await consumer.disconnect().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
     await pool.end();
