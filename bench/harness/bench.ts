@@ -8,6 +8,7 @@ import { longCases } from '../workloads/long';
 import { scaleCases } from '../workloads/scale';
 import { startupCases } from '../workloads/startup';
 import { tracingCases } from '../workloads/tracing';
+import { wireCases } from '../workloads/wire';
 import { parseArgs, shellQuoted, type BenchConfig } from './config';
 import { dropAll } from './databases';
 import { describeEnvironment } from './environment';
@@ -27,6 +28,7 @@ export const WORKLOADS: Readonly<Record<string, (config: BenchConfig) => BenchCa
   'start-up': startupCases,
   distributed: distributedCases,
   tracing: tracingCases,
+  wire: wireCases,
 };
 
 /** What a finished bench run returns (the CI test checks it). */
