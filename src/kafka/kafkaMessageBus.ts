@@ -69,6 +69,8 @@ export class KafkaMessageBus implements MessageBus {
   private admin: KafkaAdmin | undefined;
   private replies: KafkaConsumer | undefined;
   private started: Promise<void> | undefined;
+  /** Set once `start` has finished: requests may then skip waiting for it. */
+  private connected = false;
   private heartbeat: NodeJS.Timeout | undefined;
   private requests = 0;
   /** Reply topics of instances dropped as dead, and when: deleted after a grace period. */
@@ -234,6 +236,7 @@ export class KafkaMessageBus implements MessageBus {
     await this.discovery.start(startTimeoutMs);
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatIntervalMs);
     this.heartbeat.unref();
+    this.connected = true;
   }
 
   /** How long a dead instance's reply topic is kept: six instance timeouts, at least a minute. */
@@ -374,8 +377,11 @@ export class KafkaMessageBus implements MessageBus {
     });
   }
 
-  /** Finds the owner and writes the request to its topic; rejects with the error its caller gets. */
-  private async deliver(
+  /**
+   * Finds the owner and writes the request to its topic; rejects with the error its caller gets.
+   * Once connected, with the owner known, it writes at once (no async frame: this runs per request).
+   */
+  private deliver(
     kind: 'command' | 'query',
     message: CommandMessage | QueryMessage,
     key: string | null,
@@ -383,31 +389,69 @@ export class KafkaMessageBus implements MessageBus {
     address: string,
     codec: WireCodec,
   ): Promise<void> {
-    const what = `The ${kind} ${message.payloadName}`;
+    const owner = this.connected ? this.directory.owner(kind, message.payloadName) : undefined;
+    if (owner !== undefined) return this.write(kind, message, key, deadline, address, codec, owner);
+    return this.lookUpAndDeliver(kind, message, key, deadline, address, codec);
+  }
+
+  /** {@link deliver} when the bus still connects or the owner is not known yet. */
+  private async lookUpAndDeliver(
+    kind: 'command' | 'query',
+    message: CommandMessage | QueryMessage,
+    key: string | null,
+    deadline: number | undefined,
+    address: string,
+    codec: WireCodec,
+  ): Promise<void> {
     let bundleId: string;
     try {
       await this.connect();
       bundleId = await this.ownerOf(kind, message.payloadName);
     } catch (error) {
       // Nothing was written: not delivered (NoHandlerError and the like pass as they are).
-      throw error instanceof BrokerUnavailableError ? notSent(what, error) : error;
+      throw error instanceof BrokerUnavailableError
+        ? notSent(`The ${kind} ${message.payloadName}`, error)
+        : error;
     }
-    if (this.closed) throw closedError(`send ${what}`);
-    const bytes = codec.encodeRequest(message, { deadline, replyTo: address });
-    const headers: Record<string, string> = {
-      [BusHeaders.replyTo]: address,
-      [BusHeaders.messageId]: message.messageId,
-      [BusHeaders.kind]: kind,
-      [BusHeaders.payloadName]: message.payloadName,
-    };
-    if (deadline !== undefined) headers[BusHeaders.deadline] = String(deadline);
+    return this.write(kind, message, key, deadline, address, codec, bundleId);
+  }
+
+  /** Encodes the request and writes it to `bundleId`'s request topic. */
+  private write(
+    kind: 'command' | 'query',
+    message: CommandMessage | QueryMessage,
+    key: string | null,
+    deadline: number | undefined,
+    address: string,
+    codec: WireCodec,
+    bundleId: string,
+  ): Promise<void> {
+    const what = `The ${kind} ${message.payloadName}`;
+    let sent: Promise<void>;
     try {
-      await this.producerOrThrow().send(this.topics.requests(bundleId), [
-        { key, value: asBuffer(bytes), headers },
-      ]);
+      if (this.closed) throw closedError(`send ${what}`);
+      const bytes = codec.encodeRequest(message, { deadline, replyTo: address });
+      const headers: Record<string, string> = {
+        [BusHeaders.replyTo]: address,
+        [BusHeaders.messageId]: message.messageId,
+        [BusHeaders.kind]: kind,
+        [BusHeaders.payloadName]: message.payloadName,
+      };
+      if (deadline !== undefined) headers[BusHeaders.deadline] = String(deadline);
+      try {
+        sent = this.producerOrThrow().send(this.topics.requests(bundleId), [
+          { key, value: asBuffer(bytes), headers },
+        ]);
+      } catch (error) {
+        throw notSent(what, error);
+      }
     } catch (error) {
-      throw notSent(what, error);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rejected as it was thrown
+      return Promise.reject(error);
     }
+    return sent.catch((error: unknown) => {
+      throw notSent(what, error);
+    });
   }
 
   /** The bundle handling `name`; when none is known, reads discovery up to now once before failing. */
@@ -422,13 +466,19 @@ export class KafkaMessageBus implements MessageBus {
     return owner;
   }
 
-  private async sendReply(address: string, bytes: Uint8Array): Promise<void> {
-    const topic = replyTopicOf(address);
-    if (topic === undefined)
-      throw new DeliveryError(`The reply address ${JSON.stringify(address)} names no topic.`);
-    await this.producerOrThrow().send(topic, [
-      { key: null, value: asBuffer(bytes), headers: { [BusHeaders.replyTo]: address } },
-    ]);
+  /** Sends an answer; returns the send's own promise (no async frame of its own: one per answer). */
+  private sendReply(address: string, bytes: Uint8Array): Promise<void> {
+    try {
+      const topic = replyTopicOf(address);
+      if (topic === undefined)
+        throw new DeliveryError(`The reply address ${JSON.stringify(address)} names no topic.`);
+      return this.producerOrThrow().send(topic, [
+        { key: null, value: asBuffer(bytes), headers: { [BusHeaders.replyTo]: address } },
+      ]);
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrown as it was thrown
+      return Promise.reject(error);
+    }
   }
 
   private receiveReply(message: IncomingMessage): Promise<void> {

@@ -257,9 +257,10 @@ export class RequestConsumer {
       return;
     }
     // Tracked until handled, so that close() lets the answers already made go out and commits them.
-    const answered = this.answer(address, answer, request.deadline)
-      .catch((error: unknown) => this.deps.onError(error))
-      .finally(finish);
+    const answered = this.answer(address, answer, request.deadline).then(finish, (error: unknown) => {
+      this.deps.onError(error);
+      finish();
+    });
     this.answering.add(answered);
     await answered;
     this.answering.delete(answered);
@@ -269,15 +270,30 @@ export class RequestConsumer {
    * Sends an answer, trying again (the broker may be failing over) until the caller's deadline:
    * after it, nobody waits for the answer.
    */
-  private async answer(address: string, bytes: Uint8Array, deadline: number | undefined): Promise<void> {
+  private answer(address: string, bytes: Uint8Array, deadline: number | undefined): Promise<void> {
+    // The first try without an async frame: most answers go out at once.
+    return this.deps
+      .reply(address, bytes)
+      .catch((error: unknown) => this.answerAgain(address, bytes, deadline, error));
+  }
+
+  /** The tries after a first failed one, with growing pauses, until the deadline. */
+  private async answerAgain(
+    address: string,
+    bytes: Uint8Array,
+    deadline: number | undefined,
+    failed: unknown,
+  ): Promise<void> {
+    let error = failed;
     for (let attempt = 1; ; attempt++) {
+      const pause = Math.min(1_000, 50 * 2 ** attempt);
+      if (this.closed || deadline === undefined || Date.now() + pause >= deadline) throw error;
+      await delay(pause);
       try {
         await this.deps.reply(address, bytes);
         return;
-      } catch (error) {
-        const pause = Math.min(1_000, 50 * 2 ** attempt);
-        if (this.closed || deadline === undefined || Date.now() + pause >= deadline) throw error;
-        await delay(pause);
+      } catch (next) {
+        error = next;
       }
     }
   }
