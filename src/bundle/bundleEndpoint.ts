@@ -86,19 +86,29 @@ export class BundleEndpoint implements BusEndpoint {
     if (this.running === 0 && this.answering === 0) for (const resolve of this.quiet.splice(0)) resolve();
   }
 
-  async handleQuery(message: QueryMessage): Promise<QueryResponse<unknown>> {
+  handleQuery(message: QueryMessage): Promise<QueryResponse<unknown>> {
     const type = (message.payload as object).constructor;
     const handler = this.registry.queryHandler(type);
     const runtime = this.queryRuntimes.get(handler?.component.type ?? type);
     if (handler === undefined || runtime === undefined)
-      throw noHandler(this.bundleId, 'query', message.payloadName);
+      return Promise.reject(noHandler(this.bundleId, 'query', message.payloadName));
     this.answering++;
-    try {
-      return await runtime.handle(message, handler);
-    } finally {
-      this.answering--;
-      this.checkQuiet();
-    }
+    // One `then`, as for commands: every query passes here.
+    return runtime.handle(message, handler).then(
+      (result) => {
+        this.queryDone();
+        return result;
+      },
+      (error: unknown) => {
+        this.queryDone();
+        throw error;
+      },
+    );
+  }
+
+  private queryDone(): void {
+    this.answering--;
+    this.checkQuiet();
   }
 }
 

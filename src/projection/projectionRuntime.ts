@@ -1,4 +1,5 @@
 import { HandlerReturnError } from '../errors';
+import { isThenable } from '../messages/flow';
 import type { QueryMessage } from '../messages/messages';
 import { Multiple, Single, type QueryResponse } from '../messages/payloads';
 import type { ComponentDescriptor, HandlerDescriptor } from '../registry/descriptors';
@@ -14,13 +15,25 @@ export class ProjectionRuntime {
     private readonly pipeline: HandlingPipeline,
   ) {}
 
-  async handle(message: QueryMessage, handler: HandlerDescriptor): Promise<QueryResponse<unknown>> {
+  /** The handler's answer; rejects, never throws (no async frame of its own: one per query). */
+  handle(message: QueryMessage, handler: HandlerDescriptor): Promise<QueryResponse<unknown>> {
     const { commandGateway, queryGateway } = this.gateways;
-    const result = await this.pipeline.call(this.instance, handler, message.payload, {
-      commandGateway,
-      queryGateway,
-      message,
-    });
+    try {
+      const called = this.pipeline.call(this.instance, handler, message.payload, {
+        commandGateway,
+        queryGateway,
+        message,
+      });
+      return isThenable(called)
+        ? Promise.resolve(called).then((result) => this.checked(handler, result))
+        : Promise.resolve(this.checked(handler, called));
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rejected as it was thrown
+      return Promise.reject(error);
+    }
+  }
+
+  private checked(handler: HandlerDescriptor, result: unknown): QueryResponse<unknown> {
     if (!(result instanceof Single) && !(result instanceof Multiple)) {
       throw new HandlerReturnError(
         `${this.descriptor.name}.${handler.method} returned ${result === null || typeof result !== 'object' ? String(result) : `an instance of ${result.constructor.name}`}; ` +
