@@ -58,7 +58,8 @@ export class BundleEndpoint implements BusEndpoint {
   }
 
   handleCommand(message: CommandMessage): Promise<unknown> {
-    const type = message.payload.constructor;
+    // A missing payload finds no handler: rejected below, never thrown.
+    const type = (message.payload as object | null | undefined)?.constructor ?? Object;
     const handler = this.registry.commandHandler(type);
     const runtime = this.commandRuntimes.get(handler?.component.type ?? type);
     if (handler === undefined || runtime === undefined)
@@ -87,7 +88,7 @@ export class BundleEndpoint implements BusEndpoint {
   }
 
   handleQuery(message: QueryMessage): Promise<QueryResponse<unknown>> {
-    const type = (message.payload as object).constructor;
+    const type = (message.payload as object | null | undefined)?.constructor ?? Object;
     const handler = this.registry.queryHandler(type);
     const runtime = this.queryRuntimes.get(handler?.component.type ?? type);
     if (handler === undefined || runtime === undefined)

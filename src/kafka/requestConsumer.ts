@@ -258,8 +258,11 @@ export class RequestConsumer {
     }
     // Tracked until handled, so that close() lets the answers already made go out and commits them.
     const answered = this.answer(address, answer, request.deadline).then(finish, (error: unknown) => {
-      this.deps.onError(error);
-      finish();
+      try {
+        this.deps.onError(error);
+      } finally {
+        finish();
+      }
     });
     this.answering.add(answered);
     await answered;
@@ -272,9 +275,13 @@ export class RequestConsumer {
    */
   private answer(address: string, bytes: Uint8Array, deadline: number | undefined): Promise<void> {
     // The first try without an async frame: most answers go out at once.
-    return this.deps
-      .reply(address, bytes)
-      .catch((error: unknown) => this.answerAgain(address, bytes, deadline, error));
+    let sent: Promise<void>;
+    try {
+      sent = this.deps.reply(address, bytes);
+    } catch (error) {
+      return this.answerAgain(address, bytes, deadline, error);
+    }
+    return sent.catch((error: unknown) => this.answerAgain(address, bytes, deadline, error));
   }
 
   /** The tries after a first failed one, with growing pauses, until the deadline. */
