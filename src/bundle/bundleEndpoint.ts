@@ -65,17 +65,7 @@ export class BundleEndpoint implements BusEndpoint {
     if (handler === undefined || runtime === undefined)
       return Promise.reject(noHandler(this.bundleId, 'command', message.payloadName));
     this.running++;
-    // One `then` rather than an async function's extra promises: every command passes here.
-    return runtime.handle(message, handler).then(
-      (result) => {
-        this.commandDone();
-        return result;
-      },
-      (error: unknown) => {
-        this.commandDone();
-        throw error;
-      },
-    );
+    return whenSettled(runtime.handle(message, handler), () => this.commandDone());
   }
 
   private commandDone(): void {
@@ -94,23 +84,30 @@ export class BundleEndpoint implements BusEndpoint {
     if (handler === undefined || runtime === undefined)
       return Promise.reject(noHandler(this.bundleId, 'query', message.payloadName));
     this.answering++;
-    // One `then`, as for commands: every query passes here.
-    return runtime.handle(message, handler).then(
-      (result) => {
-        this.queryDone();
-        return result;
-      },
-      (error: unknown) => {
-        this.queryDone();
-        throw error;
-      },
-    );
+    return whenSettled(runtime.handle(message, handler), () => this.queryDone());
   }
 
   private queryDone(): void {
     this.answering--;
     this.checkQuiet();
   }
+}
+
+/**
+ * `handled`, with `done` run once it settles either way: one `then` rather than an async
+ * function's extra promises, as every command and query passes here.
+ */
+function whenSettled<T>(handled: Promise<T>, done: () => void): Promise<T> {
+  return handled.then(
+    (result) => {
+      done();
+      return result;
+    },
+    (error: unknown) => {
+      done();
+      throw error;
+    },
+  );
 }
 
 function noHandler(bundleId: string, what: string, name: string): NoHandlerError {

@@ -391,29 +391,20 @@ export class KafkaMessageBus implements MessageBus {
   ): Promise<void> {
     const owner = this.connected ? this.directory.owner(kind, message.payloadName) : undefined;
     if (owner !== undefined) return this.write(kind, message, key, deadline, address, codec, owner);
-    return this.lookUpAndDeliver(kind, message, key, deadline, address, codec);
+    return this.ownerOnceConnected(kind, message.payloadName).then((bundleId) =>
+      this.write(kind, message, key, deadline, address, codec, bundleId),
+    );
   }
 
-  /** {@link deliver} when the bus still connects or the owner is not known yet. */
-  private async lookUpAndDeliver(
-    kind: 'command' | 'query',
-    message: CommandMessage | QueryMessage,
-    key: string | null,
-    deadline: number | undefined,
-    address: string,
-    codec: WireCodec,
-  ): Promise<void> {
-    let bundleId: string;
+  /** The owner of `name` once the bus is connected; rejects with the error its sender gets. */
+  private async ownerOnceConnected(kind: 'command' | 'query', name: string): Promise<string> {
     try {
       await this.connect();
-      bundleId = await this.ownerOf(kind, message.payloadName);
+      return await this.ownerOf(kind, name);
     } catch (error) {
       // Nothing was written: not delivered (NoHandlerError and the like pass as they are).
-      throw error instanceof BrokerUnavailableError
-        ? notSent(`The ${kind} ${message.payloadName}`, error)
-        : error;
+      throw error instanceof BrokerUnavailableError ? notSent(`The ${kind} ${name}`, error) : error;
     }
-    return this.write(kind, message, key, deadline, address, codec, bundleId);
   }
 
   /** Encodes the request and writes it to `bundleId`'s request topic. */
